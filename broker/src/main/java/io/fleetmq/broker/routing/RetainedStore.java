@@ -1,0 +1,20 @@
+package io.fleetmq.broker.routing;
+
+import io.fleetmq.broker.message.PublishMessage;
+
+import java.util.List;
+
+/**
+ * Retained messages, one per topic [MQTT-3.3.1-5]. In memory for a single node; the cluster layer replicates it.
+ * Thread-safe.
+ */
+public interface RetainedStore {
+
+    /** Stores or replaces the topic's retained message; an empty payload deletes it [MQTT-3.3.1-6]. */
+    void put(PublishMessage message);
+
+    /** Retained messages whose topic matches the (non-shared) filter; '$' topics follow [MQTT-4.7.2-1]. */
+    List<PublishMessage> match(String topicFilter);
+
+    int size();
+}
