@@ -405,10 +405,10 @@ public final class ConfigSchema {
         switch (k.type()) {
             case INT:
             case LONG:
-                return " (" + k.min() + "-" + k.max() + ")";
+                return " Range " + k.min() + "-" + k.max() + ".";
             case DURATION:
-                return " (" + formatDuration(Duration.ofMillis(k.min())) + "-"
-                        + formatDuration(Duration.ofMillis(k.max())) + ")";
+                return " Range " + formatDuration(Duration.ofMillis(k.min())) + "-"
+                        + formatDuration(Duration.ofMillis(k.max())) + ".";
             default:
                 return "";
         }
