@@ -60,13 +60,19 @@ public final class FleetMqCli implements Callable<Integer> {
         return BAD_INPUT;
     }
 
-    /** The command line as {@link #main} runs it: short one-line errors instead of stack traces. */
+    /**
+     * The command line as {@link #main} runs it: one-line errors instead of stack traces, usage after bad input.
+     */
     public static CommandLine commandLine(FleetMqCli cli) {
-        return new CommandLine(cli).setExecutionExceptionHandler(new ShortErrorHandler());
+        return new CommandLine(cli)
+                .setExecutionExceptionHandler(new ShortErrorHandler())
+                .setParameterExceptionHandler(new UsageOnBadInput());
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FleetMqCli()).setExecutionExceptionHandler(new ShortErrorHandler())
+        System.exit(new CommandLine(new FleetMqCli())
+                .setExecutionExceptionHandler(new ShortErrorHandler())
+                .setParameterExceptionHandler(new UsageOnBadInput())
                 .execute(args));
     }
 }

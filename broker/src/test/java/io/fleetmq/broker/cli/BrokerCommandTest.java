@@ -121,11 +121,26 @@ class BrokerCommandTest {
     }
 
     @Test
-    void unknownSubcommandExitsWith2WithUsage() {
-        int code = run(Map.of(), MUST_NOT_START, "brokr");
+    void unknownSubcommandExitsWith2WithSuggestionAndUsage() {
+        CommandLine cmd = FleetMqCli.commandLine(new FleetMqCli(Map.of(), MUST_NOT_START));
+        cmd.setErr(new PrintWriter(err, true));
+
+        int code = cmd.execute("brokr");
 
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("Unmatched argument").contains("Usage: fleetmq");
+        assertThat(err.toString()).contains("Unmatched argument at index 0: 'brokr'")
+                .contains("Did you mean: fleetmq broker?").contains("Usage: fleetmq");
+    }
+
+    @Test
+    void unknownOptionOfBrokerShowsBrokerUsage() {
+        CommandLine cmd = FleetMqCli.commandLine(new FleetMqCli(Map.of(), MUST_NOT_START));
+        cmd.setErr(new PrintWriter(err, true));
+
+        int code = cmd.execute("broker", "--sett", "a=b");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--sett'").contains("Usage: fleetmq broker");
     }
 
     @Test
