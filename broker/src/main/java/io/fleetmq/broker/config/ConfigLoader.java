@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Reads a node's configuration, once, at start. Precedence, lowest first:
@@ -140,7 +141,7 @@ public final class ConfigLoader {
                     "unknown environment variable " + name
                             + ConfigSchema.suggestEnv(name).map(s -> " (did you mean " + s + "?)").orElse("")
                             + "; FLEETMQ_* variables must name a config key, or be one of "
-                            + String.join(", ", new java.util.TreeSet<>(ConfigSchema.LAUNCHER_ENV))));
+                            + String.join(", ", new TreeSet<>(ConfigSchema.LAUNCHER_ENV))));
             set(key, e.getValue(), name, values);
         }
     }
