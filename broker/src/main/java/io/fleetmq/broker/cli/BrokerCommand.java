@@ -84,21 +84,33 @@ public final class BrokerCommand implements Callable<Integer> {
             return FleetMqCli.FAILURE;
         }
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutdown requested; closing gracefully (grace period {})", config.shutdown().gracePeriod());
-            try {
-                broker.close();
-                log.info("broker stopped");
-            } catch (Exception e) {
-                log.error("error during shutdown: {}", Failures.describe(e));
-            } finally {
-                stopped.countDown();
-            }
-        }, "fleetmq-shutdown"));
+        // SIGTERM/SIGINT are handled here rather than by the JVM's default (which exits 143 from a shutdown hook), so
+        // a graceful stop ends with exit code 0. The hook stays as a safety net for any other way the JVM ends.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                log.info("SIG{} received: closing gracefully (grace period {})", signal,
+                        config.shutdown().gracePeriod());
+                stopRequested.countDown();
+            });
+        }
+        Thread safetyNet = new Thread(() -> closeQuietly(broker), "fleetmq-shutdown");
+        Runtime.getRuntime().addShutdownHook(safetyNet);
         log.info("node {} running; send SIGTERM or press Ctrl-C to stop", config.nodeName());
-        stopped.await();
-        return FleetMqCli.OK;
+        stopRequested.await();
+        boolean clean = closeQuietly(broker);
+        log.info("broker stopped");
+        return clean ? FleetMqCli.OK : FleetMqCli.FAILURE;
+    }
+
+    private static boolean closeQuietly(AutoCloseable broker) {
+        try {
+            broker.close();
+            return true;
+        } catch (Exception e) {
+            log.error("error during shutdown: {}", Failures.describe(e));
+            return false;
+        }
     }
 
     private void logConfigSource(BrokerConfig config) {
