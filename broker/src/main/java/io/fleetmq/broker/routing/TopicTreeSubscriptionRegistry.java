@@ -101,8 +101,8 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
         String[] levels = TopicFilters.levels(topicName);
         // [MQTT-4.7.2-1]: wildcards in the first filter level do not match '$' topics.
         boolean dollar = !topicName.isEmpty() && topicName.charAt(0) == '$';
-        List<SubscriptionMatch> subscriptions = null;
-        List<SharedGroupMatch> groups = null;
+        ArrayList<SubscriptionMatch> subscriptions = null;
+        ArrayList<SharedGroupMatch> groups = null;
 
         // Explicit stack instead of recursion: a topic may have thousands of levels and match runs on event loops.
         Node[] nodes = new Node[8];
@@ -158,19 +158,24 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
                 groups == null ? List.of() : Collections.unmodifiableList(groups));
     }
 
-    private static List<SubscriptionMatch> addSubscriptions(Node node, List<SubscriptionMatch> out) {
+    private static ArrayList<SubscriptionMatch> addSubscriptions(Node node, ArrayList<SubscriptionMatch> out) {
         Map<String, SubscriptionMatch> subs = node.subscriptions;
         if (subs == null || subs.isEmpty()) {
             return out;
         }
         if (out == null) {
             out = new ArrayList<>(Math.max(4, subs.size()));
+        } else {
+            out.ensureCapacity(out.size() + subs.size());
         }
-        out.addAll(subs.values());
+        // Iterate instead of addAll: addAll would first copy a large fan-out into a temporary array.
+        for (SubscriptionMatch match : subs.values()) {
+            out.add(match);
+        }
         return out;
     }
 
-    private static List<SharedGroupMatch> addGroups(Node node, List<SharedGroupMatch> out) {
+    private static ArrayList<SharedGroupMatch> addGroups(Node node, ArrayList<SharedGroupMatch> out) {
         Map<String, SharedGroupMatch> shared = node.sharedGroups;
         if (shared == null || shared.isEmpty()) {
             return out;
