@@ -3,7 +3,11 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +153,22 @@ class SessionExpiryTest {
             pub.disconnect();
         } finally {
             HiveV5.quietDisconnect(c2);
+        }
+    }
+
+    // 3.14.2.2.2: Session Expiry Interval 0 at CONNECT and non-zero in DISCONNECT is a Protocol Error; the server
+    // does not treat it as a valid DISCONNECT and answers DISCONNECT 0x82 (4.13), then closes the connection.
+    @Test
+    void disconnectSettingExpiryFromZeroToNonZeroIsProtocolError0x82() {
+        try (RawMqttClient c = Raw5.connect(broker, "se-zero-raise")) {
+            Raw5.sendDisconnect(c, 0x00, Raw5.props(MqttPropertyType.SESSION_EXPIRY_INTERVAL, 30));
+            Raw5.expectDisconnect(c, 0x82);
+        }
+        // and the session did not survive: it ended with the connection (expiry stayed 0)
+        try (RawMqttClient again = RawMqttClient.open(broker)) {
+            MqttConnAckMessage ack = again.connect("se-zero-raise", MqttVersion.MQTT_5, false, 60,
+                    Raw5.props(MqttPropertyType.SESSION_EXPIRY_INTERVAL, 30));
+            assertThat(ack.variableHeader().isSessionPresent()).isFalse();
         }
     }
 }

@@ -5,7 +5,12 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -121,5 +126,24 @@ class WillMessageTest {
         assertThat(will.getTopic().toString()).isEqualTo("will/expiry");
         assertThat(elapsedMs).as("will at session expiry (1 s), not at will delay (10 s)")
                 .isBetween(700L, 4_000L);
+    }
+
+    // [MQTT-3.1.2-8]: a network connection closed without DISCONNECT (raw client drops the socket) publishes the will,
+    // with its properties (content type, user property) forwarded (Will Properties 3.1.3.2, user property order [MQTT-3.1.3-10]).
+    @Test
+    void socketDropPublishesWillWithProperties() throws Exception {
+        MqttProperties willProps = Raw5.props(MqttPropertyType.CONTENT_TYPE, "text/plain");
+        willProps.add(new MqttProperties.UserProperty("k", "v"));
+        RawMqttClient owner = RawMqttClient.open(broker);
+        owner.connect(RawMqttClient.connectWithWill("will-drop", MqttVersion.MQTT_5, true, 60, "will/drop",
+                bytes("dropped"), MqttQoS.AT_LEAST_ONCE, false, willProps));
+        owner.resetConnection();
+
+        Mqtt5Publish will = HiveV5.expect(wills);
+        assertThat(will.getTopic().toString()).isEqualTo("will/drop");
+        assertThat(HiveV5.payload(will)).isEqualTo("dropped");
+        assertThat(will.getContentType()).map(Object::toString).contains("text/plain");
+        assertThat(will.getUserProperties().asList())
+                .extracting(u -> u.getName() + "=" + u.getValue()).containsExactly("k=v");
     }
 }
