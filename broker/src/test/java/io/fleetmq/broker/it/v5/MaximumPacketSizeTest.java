@@ -97,4 +97,22 @@ class MaximumPacketSizeTest {
             Raw5.expectDisconnect(pub, 0x95);
         }
     }
+
+    // 3.2.2.3.6: Maximum Packet Size is the TOTAL packet size (fixed header + remaining length + body). With
+    // mqtt.maxPacketSize = 1024 a PUBLISH of exactly 1024 bytes is accepted and one of 1025 bytes is rejected (0x95).
+    // QoS 1 PUBLISH to "mps/b": 1 (type) + 2 (remaining length) + 7 (topic) + 2 (packet id) + 1 (properties
+    // length 0) + payload, so payload 1011 -> 1024 bytes, payload 1012 -> 1025 bytes.
+    @Test
+    void maximumPacketSizeBoundaryCountsWholePacket() {
+        try (TestBroker broker = TestBroker.start(c -> c.withMqtt(MqttConfigs.maxPacketSize(c.mqtt(), 1024)));
+             RawMqttClient exact = Raw5.connect(broker, "mps-exact");
+             RawMqttClient over = Raw5.connect(broker, "mps-plus-one")) {
+            int id = exact.publish("mps/b", "a".repeat(1011), MqttQoS.AT_LEAST_ONCE, false);
+            exact.awaitPacket(io.netty.handler.codec.mqtt.MqttMessageType.PUBACK, id, Raw5.WAIT);
+            assertThat(exact.isOpen()).as("a 1024-byte packet is within the limit").isTrue();
+
+            over.publish("mps/b", "a".repeat(1012), MqttQoS.AT_LEAST_ONCE, false);
+            Raw5.expectDisconnect(over, 0x95);
+        }
+    }
 }
