@@ -30,6 +30,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client's network connection: what was negotiated in CONNECT (protocol version, limits, topic aliases), the
@@ -57,6 +58,9 @@ public final class MqttConnection implements ClientConnection {
     private volatile int clientTopicAliasMaximum;
     private volatile boolean takenOver;
     private volatile long connectExpiryInterval;
+
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushPending;
 
     /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. */
     private final Map<Integer, String> inboundAliases = new HashMap<>();
@@ -188,7 +192,7 @@ public final class MqttConnection implements ClientConnection {
                 new MqttPublishVariableHeader(topic, m.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
         stats.messagesSent.increment();
-        channel.writeAndFlush(publish, channel.voidPromise());
+        writeBatched(publish);
         return true;
     }
 
@@ -260,7 +264,33 @@ public final class MqttConnection implements ClientConnection {
     }
 
     void send(MqttMessage message) {
-        channel.writeAndFlush(message, channel.voidPromise());
+        writeBatched(message);
+    }
+
+    /**
+     * Writes and flushes once per event-loop turn instead of once per packet: a fan-out or a burst of acks becomes
+     * one syscall per connection. The write itself always happens on the channel's loop, so the flush task, queued
+     * after it, covers every write made before it runs (a write queued by Netty from a foreign thread could
+     * otherwise land after the flush that cleared the flag, and sit unflushed).
+     */
+    private void writeBatched(Object message) {
+        if (channel.eventLoop().inEventLoop()) {
+            writeInLoop(message);
+        } else {
+            channel.eventLoop().execute(() -> writeInLoop(message));
+        }
+    }
+
+    private void writeInLoop(Object message) {
+        channel.write(message, channel.voidPromise());
+        if (flushScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void flushPending() {
+        flushScheduled.set(false);
+        channel.flush();
     }
 
     @Override

@@ -126,7 +126,8 @@ final class SubscribeProcessor {
         conn.send(new MqttUnsubAckMessage(
                 new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0),
                 new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
-                new MqttUnsubAckPayload(codes)));
+                // v3 UNSUBACK is just the packet id [MQTT-3.11.2-1]; Netty would otherwise encode the codes too.
+                conn.isV5() ? new MqttUnsubAckPayload(codes) : null));
         return null;
     }
 }
