@@ -157,8 +157,10 @@ class PahoV3SessionTest {
                 assertThat(sub.sessionPresent).as("CONNACK session present").isTrue();
             }
             List<String> got = sub.drain(Duration.ofMillis(800)).stream().map(PahoV3Client.Received::payload).toList();
-            assertThat(got).as("queued QoS 1/2 in order; QoS 0 is not queued for offline sessions")
-                    .containsExactly("q1-a", "q2-b", "q1-c");
+            assertThat(got).as("queued QoS 1/2 delivered; QoS 0 is not queued for offline sessions")
+                    .containsExactlyInAnyOrder("q1-a", "q2-b", "q1-c");
+            // [MQTT-4.6.0-6] order is guaranteed per topic and QoS level
+            assertThat(got.stream().filter(s -> s.startsWith("q1")).toList()).containsExactly("q1-a", "q1-c");
         }
         try (PahoV3Client cleanup = PahoV3Client.connect(broker, subId, version, true)) {
             cleanup.disconnect();
@@ -238,6 +240,33 @@ class PahoV3SessionTest {
                 assertThat(dropped).as("$SYS/broker/messages/dropped counts the 7 overflowed messages")
                         .isGreaterThanOrEqualTo(7);
             }
+        }
+    }
+
+    @Test
+    void emptyClientIdWithCleanSessionIsAcceptedInMqtt311() {
+        try (RawMqttClient c = RawMqttClient.open(broker)) {
+            MqttConnAckMessage ack = c.connect("", MqttVersion.MQTT_3_1_1, true, 60, null);
+            assertThat(ack.variableHeader().connectReturnCode())
+                    .as("[MQTT-3.1.3-6] zero-byte client id with clean session: server assigns an id")
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+            String t = topicRoot("anon");
+            c.subscribe(t, MqttQoS.AT_LEAST_ONCE);
+            c.publishAndAwaitAck(t, "works", MqttQoS.AT_LEAST_ONCE, false);
+            assertThat(RawMqttClient.payloadAsString(c.<io.netty.handler.codec.mqtt.MqttPublishMessage>awaitPacket(
+                    MqttMessageType.PUBLISH, -1, WAIT))).isEqualTo("works");
+            c.disconnect();
+        }
+    }
+
+    @Test
+    void emptyClientIdWithPersistentSessionIsRejectedWithIdentifierRejected() {
+        try (RawMqttClient c = RawMqttClient.open(broker)) {
+            MqttConnAckMessage ack = c.connect("", MqttVersion.MQTT_3_1_1, false, 60, null);
+            assertThat(ack.variableHeader().connectReturnCode())
+                    .as("[MQTT-3.1.3-8] CONNACK 0x02 then close")
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+            assertThat(c.awaitClosed(WAIT)).isTrue();
         }
     }
 
