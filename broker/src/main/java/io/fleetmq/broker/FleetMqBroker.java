@@ -1,8 +1,23 @@
 package io.fleetmq.broker;
 
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.protocol.BrokerContext;
+import io.fleetmq.broker.routing.InMemoryRetainedStore;
+import io.fleetmq.broker.routing.PublishRouter;
+import io.fleetmq.broker.routing.TopicTreeSubscriptionRegistry;
+import io.fleetmq.broker.session.InMemorySessionStore;
+import io.fleetmq.broker.session.SessionManager;
+import io.fleetmq.broker.sys.SysTopicsPublisher;
+import io.fleetmq.broker.transport.MqttServer;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * A running FleetMQ node: listeners bound, sessions served. Start with {@link #start(BrokerConfig)}; stop with
@@ -10,17 +25,103 @@ import java.net.InetSocketAddress;
  * grace period).
  */
 public final class FleetMqBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetMqBroker.class);
+
+    private final BrokerConfig config;
+    private final BrokerStats stats;
+    private final MqttServer server;
+    private final SessionManager sessions;
+    private final PublishRouter router;
+    private final InetSocketAddress tcpAddress;
+    private final ScheduledFuture<?> sysTask;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FleetMqBroker(BrokerConfig config, BrokerStats stats, MqttServer server, SessionManager sessions,
+                          PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask) {
+        this.config = config;
+        this.stats = stats;
+        this.server = server;
+        this.sessions = sessions;
+        this.router = router;
+        this.tcpAddress = tcpAddress;
+        this.sysTask = sysTask;
+    }
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
-        throw new UnsupportedOperationException("broker engine not wired yet");
+        LongSupplier clock = System::nanoTime;
+        BrokerStats stats = new BrokerStats();
+        MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
+        try {
+            InMemorySessionStore store = new InMemorySessionStore();
+            SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
+            PublishRouter router = new PublishRouter(new TopicTreeSubscriptionRegistry(), new InMemoryRetainedStore(),
+                    store, stats, config.mqtt().retainAvailable());
+            sessions.events(router);
+            BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock);
+            InetSocketAddress tcp = null;
+            if (config.listeners().tcp().enabled()) {
+                tcp = server.bindTcp(config.listeners().tcp(), ctx);
+            }
+            ScheduledFuture<?> sysTask = null;
+            if (config.sys().enabled()) {
+                SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock);
+                long interval = Math.max(1, config.sys().interval().toMillis());
+                sysTask = server.workers().next().scheduleAtFixedRate(sys, 0, interval, TimeUnit.MILLISECONDS);
+            }
+            LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
+            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
+        } catch (RuntimeException | InterruptedException e) {
+            server.shutdown(java.time.Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** The broker's version, from the jar manifest when packaged. */
+    public static String version() {
+        String v = FleetMqBroker.class.getPackage().getImplementationVersion();
+        return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 
     /** Address the TCP listener is bound to (the real port when configured with port 0). */
     public InetSocketAddress tcpAddress() {
-        throw new UnsupportedOperationException();
+        if (tcpAddress == null) {
+            throw new IllegalStateException("the TCP listener is disabled (listeners.tcp.enabled=false)");
+        }
+        return tcpAddress;
     }
 
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public PublishRouter router() {
+        return router;
+    }
+
+    public SessionManager sessions() {
+        return sessions;
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, tell v5 clients 0x8B, flush and close within {@code shutdown.gracePeriod}.
+     * Wills are not published: a broker restart is not a device failure. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.info("shutting down: {} client connections, grace period {} ms", server.clientCount(),
+                config.shutdown().gracePeriod().toMillis());
+        sessions.shuttingDown();
+        if (sysTask != null) {
+            sysTask.cancel(false);
+        }
+        server.shutdown(config.shutdown().gracePeriod());
+        LOG.info("stopped");
     }
 }

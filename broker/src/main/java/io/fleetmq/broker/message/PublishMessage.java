@@ -72,6 +72,11 @@ public record PublishMessage(
                 : new PublishMessage(topic, newQos, retain, payload, properties, publisherClientId, receivedAtNanos);
     }
 
+    /** The same message as if received now: a will's expiry counts from its publication, not the CONNECT. */
+    public PublishMessage withReceivedAt(long nanos) {
+        return new PublishMessage(topic, qos, retain, payload, properties, publisherClientId, nanos);
+    }
+
     @Override
     public String toString() {
         return "PublishMessage[topic=" + topic + ", qos=" + qos + ", retain=" + retain + ", bytes=" + payload.length

@@ -1,0 +1,237 @@
+package io.fleetmq.broker.protocol;
+
+import io.fleetmq.broker.codec.MqttStrings;
+import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.MqttConfig;
+import io.fleetmq.broker.message.PublishMessage;
+import io.fleetmq.broker.message.PublishProperties;
+import io.fleetmq.broker.routing.TopicFilters;
+import io.fleetmq.broker.session.SessionManager;
+import io.fleetmq.broker.session.Will;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * CONNECT handling (spec 3.1): validate, authenticate, open or resume the session, answer CONNACK with the
+ * negotiated limits, then resend what the session still owes the client.
+ */
+final class ConnectProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectProcessor.class);
+    /** v5 Session Expiry Interval 0xFFFFFFFF: the session does not expire [MQTT-3.1.2-...]. */
+    private static final long NEVER_EXPIRE = 0xFFFF_FFFFL;
+
+    private final BrokerContext ctx;
+
+    ConnectProcessor(BrokerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void process(MqttConnection conn, MqttConnectMessage connect) {
+        MqttConnectVariableHeader header = connect.variableHeader();
+        MqttConnectPayload payload = connect.payload();
+        MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
+        conn.version(version);
+        boolean v5 = version == MqttVersion.MQTT_5;
+        BrokerConfig config = ctx.config();
+        MqttConfig mqtt = config.mqtt();
+        MqttProperties props = header.properties();
+
+        // --- client identifier [MQTT-3.1.3-...]
+        String clientId = payload.clientIdentifier();
+        boolean assigned = false;
+        if (clientId == null || clientId.isEmpty()) {
+            if (!v5 && !header.isCleanSession()) {
+                // [MQTT-3.1.3-8]: a zero-byte client id with clean session 0 is refused with 0x02.
+                reject(conn, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                        "empty client id requires clean session");
+                return;
+            }
+            clientId = "fleetmq-" + UUID.randomUUID();
+            assigned = true;
+        }
+        if (MqttStrings.invalidReason(clientId) != null || clientId.length() > mqtt.maxClientIdLength()) {
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, null,
+                    "client id not valid (longer than " + mqtt.maxClientIdLength() + " or bad UTF-8)");
+            return;
+        }
+        conn.clientId(clientId);
+
+        // --- v5 properties the client announces [MQTT-3.1.2-...]
+        int clientReceiveMaximum = 65_535;
+        int clientMaxPacketSize = Integer.MAX_VALUE;
+        int clientTopicAliasMaximum = 0;
+        long expiry = header.isCleanSession() ? 0 : config.sessions().maxExpiryInterval();
+        if (v5) {
+            if (MqttProps.has(props, MqttPropertyType.AUTHENTICATION_METHOD)) {
+                // Enhanced authentication is not offered; the security issue adds it.
+                reject(conn, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
+                        "enhanced authentication not supported", "authentication method not supported");
+                return;
+            }
+            Integer rm = MqttProps.integer(props, MqttPropertyType.RECEIVE_MAXIMUM);
+            if (rm != null) {
+                if (rm == 0) { // [MQTT-3.1.2-...]: Receive Maximum 0 is a protocol error.
+                    reject(conn, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, "receive maximum 0",
+                            "receive maximum 0");
+                    return;
+                }
+                clientReceiveMaximum = rm;
+            }
+            Long mps = MqttProps.unsignedInt(props, MqttPropertyType.MAXIMUM_PACKET_SIZE);
+            if (mps != null) {
+                if (mps == 0) {
+                    reject(conn, MqttConnectReturnCode.CONNECTION_REFUSED_PROTOCOL_ERROR, "maximum packet size 0",
+                            "maximum packet size 0");
+                    return;
+                }
+                clientMaxPacketSize = (int) Math.min(Integer.MAX_VALUE, mps);
+            }
+            Integer tam = MqttProps.integer(props, MqttPropertyType.TOPIC_ALIAS_MAXIMUM);
+            clientTopicAliasMaximum = tam == null ? 0 : tam;
+            Long requestedExpiry = MqttProps.unsignedInt(props, MqttPropertyType.SESSION_EXPIRY_INTERVAL);
+            expiry = requestedExpiry == null ? 0 : requestedExpiry;
+        }
+        long grantedExpiry = Math.min(expiry == NEVER_EXPIRE ? Long.MAX_VALUE : expiry,
+                config.sessions().maxExpiryInterval());
+        conn.clientLimits(clientReceiveMaximum, clientMaxPacketSize, clientTopicAliasMaximum);
+        conn.connectExpiryInterval(grantedExpiry);
+
+        // --- will [MQTT-3.1.2-7..]
+        Will will = null;
+        if (header.isWillFlag()) {
+            String willTopic = payload.willTopic();
+            String problem = MqttStrings.invalidReason(willTopic);
+            if (problem == null) {
+                problem = TopicFilters.validateTopicName(willTopic);
+            }
+            if (problem != null) {
+                reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID : null,
+                        "will topic: " + problem, "will topic invalid: " + problem);
+                return;
+            }
+            if (header.willQos() > mqtt.maxQos()) {
+                reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED : null,
+                        "will QoS not supported", "will QoS " + header.willQos() + " not supported");
+                return;
+            }
+            if (header.isWillRetain() && !mqtt.retainAvailable()) {
+                reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_RETAIN_NOT_SUPPORTED : null,
+                        "retain not supported", "will retain not supported");
+                return;
+            }
+            MqttProperties willProps = payload.willProperties();
+            PublishProperties wp = v5 ? MqttProps.publishProperties(willProps) : PublishProperties.NONE;
+            Long delay = v5 ? MqttProps.unsignedInt(willProps, MqttPropertyType.WILL_DELAY_INTERVAL) : null;
+            byte[] willPayload = payload.willMessageInBytes() == null ? new byte[0] : payload.willMessageInBytes();
+            will = new Will(new PublishMessage(willTopic, header.willQos(), header.isWillRetain(), willPayload, wp,
+                    clientId, ctx.nanoClock().getAsLong()), delay == null ? 0 : delay);
+        }
+
+        // --- authentication: the security issue plugs its chain in here.
+        if (!config.auth().allowAnonymous()) {
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                    "not authorized", "not authorized (anonymous access disabled)");
+            return;
+        }
+
+        // --- keep alive [MQTT-3.1.2-22]: enforced at 1.5x; v5 clients may be told a lower Server Keep Alive.
+        int keepAlive = header.keepAliveTimeSeconds();
+        Integer serverKeepAlive = null;
+        if (v5 && (keepAlive == 0 || keepAlive > mqtt.maxKeepAlive())) {
+            serverKeepAlive = mqtt.maxKeepAlive();
+            keepAlive = serverKeepAlive;
+        } else if (!v5 && keepAlive > mqtt.maxKeepAlive()) {
+            keepAlive = mqtt.maxKeepAlive();
+        }
+
+        conn.will(will);
+        SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);
+        conn.session(opened.session());
+        conn.state(MqttConnection.State.CONNECTED);
+
+        MqttProperties ackProps = new MqttProperties();
+        if (v5) {
+            if (grantedExpiry != expiry) {
+                MqttProps.addInt(ackProps, MqttPropertyType.SESSION_EXPIRY_INTERVAL, (int) grantedExpiry);
+            }
+            MqttProps.addInt(ackProps, MqttPropertyType.RECEIVE_MAXIMUM, mqtt.receiveMaximum());
+            if (mqtt.maxQos() < 2) {
+                MqttProps.addInt(ackProps, MqttPropertyType.MAXIMUM_QOS, mqtt.maxQos());
+            }
+            if (!mqtt.retainAvailable()) {
+                MqttProps.addInt(ackProps, MqttPropertyType.RETAIN_AVAILABLE, 0);
+            }
+            MqttProps.addInt(ackProps, MqttPropertyType.MAXIMUM_PACKET_SIZE, mqtt.maxPacketSize());
+            if (assigned) {
+                MqttProps.addString(ackProps, MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER, clientId);
+            }
+            MqttProps.addInt(ackProps, MqttPropertyType.TOPIC_ALIAS_MAXIMUM, mqtt.topicAliasMaximum());
+            if (!mqtt.wildcardSubscriptionAvailable()) {
+                MqttProps.addInt(ackProps, MqttPropertyType.WILDCARD_SUBSCRIPTION_AVAILABLE, 0);
+            }
+            if (!mqtt.subscriptionIdentifiersAvailable()) {
+                MqttProps.addInt(ackProps, MqttPropertyType.SUBSCRIPTION_IDENTIFIER_AVAILABLE, 0);
+            }
+            if (!mqtt.sharedSubscriptionAvailable()) {
+                MqttProps.addInt(ackProps, MqttPropertyType.SHARED_SUBSCRIPTION_AVAILABLE, 0);
+            }
+            if (serverKeepAlive != null) {
+                MqttProps.addInt(ackProps, MqttPropertyType.SERVER_KEEP_ALIVE, serverKeepAlive);
+            }
+            Integer wantsResponseInfo = MqttProps.integer(props, MqttPropertyType.REQUEST_RESPONSE_INFORMATION);
+            if (wantsResponseInfo != null && wantsResponseInfo == 1) {
+                // A prefix the client may use for its response topics (request/response, spec 4.10).
+                MqttProps.addString(ackProps, MqttPropertyType.RESPONSE_INFORMATION, "fleetmq/response/" + clientId);
+            }
+        }
+        MqttConnAckMessage connAck = MqttMessageBuilders.connAck()
+                .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+                .sessionPresent(opened.sessionPresent())
+                .properties(ackProps)
+                .build();
+        conn.send(connAck);
+        if (keepAlive > 0) {
+            long idleMillis = keepAlive * 1500L; // [MQTT-3.1.2-22]: one and a half times the keep alive.
+            conn.channel().pipeline().addBefore(ChannelHandlerNames.MQTT_HANDLER, ChannelHandlerNames.KEEP_ALIVE,
+                    new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+        }
+        ctx.stats().connectedClients.incrementAndGet();
+        LOG.info("{} connected: protocol={} cleanStart={} sessionPresent={} keepAlive={} expiry={}",
+                conn.describe(), version, header.isCleanSession(), opened.sessionPresent(), keepAlive,
+                grantedExpiry);
+        opened.session().attach(conn);
+    }
+
+    /**
+     * Refuses the CONNECT with a CONNACK carrying {@code code} (when the protocol has one for it) and closes
+     * [MQTT-3.2.2-6]; with no code the connection is just closed.
+     */
+    private void reject(MqttConnection conn, MqttConnectReturnCode code, String reasonString, String logReason) {
+        conn.state(MqttConnection.State.CLOSING);
+        LOG.warn("{} CONNECT refused: {}", conn.describe(), logReason);
+        if (code == null) {
+            conn.channel().close();
+            return;
+        }
+        MqttProperties props = conn.isV5() ? MqttProps.reasonString(reasonString) : MqttProperties.NO_PROPERTIES;
+        MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false)
+                .properties(props).build();
+        conn.channel().writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,256 @@
+package io.fleetmq.broker.protocol;
+
+import io.fleetmq.broker.codec.DecoderFailures;
+import io.fleetmq.broker.session.Will;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The last handler of a client pipeline: turns decoded packets into protocol actions, in the channel's event loop.
+ * Any protocol violation closes only this connection (v5: DISCONNECT with the reason first), with one log line.
+ */
+public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttChannelHandler.class);
+
+    /** The attribute in which Netty's MqttDecoder records the version a CONNECT announced (its key is not public). */
+    private static final AttributeKey<MqttVersion> NETTY_MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
+
+    private final BrokerContext ctx;
+    private final ConnectProcessor connectProcessor;
+    private final PublishProcessor publishProcessor;
+    private final SubscribeProcessor subscribeProcessor;
+    private MqttConnection conn;
+    private ScheduledFuture<?> connectTimeout;
+    /** Set when the client ended with DISCONNECT 0x00: its will is discarded [MQTT-3.1.2-10]. */
+    private boolean normalDisconnect;
+
+    public MqttChannelHandler(BrokerContext ctx) {
+        this.ctx = ctx;
+        this.connectProcessor = new ConnectProcessor(ctx);
+        this.publishProcessor = new PublishProcessor(ctx);
+        this.subscribeProcessor = new SubscribeProcessor(ctx);
+    }
+
+    /** The connection this handler serves, for shutdown and (later) the admin API. */
+    public MqttConnection connection() {
+        return conn;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext channelCtx) throws Exception {
+        conn = new MqttConnection(channelCtx.channel(), ctx.stats(), ctx.nanoClock().getAsLong());
+        ctx.stats().connectionsOpened.increment();
+        long timeoutMillis = ctx.config().mqtt().connectTimeout().toMillis();
+        connectTimeout = channelCtx.executor().schedule(() -> {
+            if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
+                LOG.info("{} closed: no CONNECT within {} ms", conn.describe(), timeoutMillis);
+                channelCtx.close();
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        super.channelActive(channelCtx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext channelCtx, Object msg) {
+        try {
+            if (msg instanceof MqttMessage mqtt) {
+                handle(mqtt);
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(MqttMessage msg) {
+        if (conn.state() == MqttConnection.State.CLOSING) {
+            return; // Already closing: ignore whatever was still in the socket buffer.
+        }
+        if (msg.decoderResult().isFailure()) {
+            decodeFailed(msg);
+            return;
+        }
+        MqttMessageType type = msg.fixedHeader().messageType();
+        if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
+            if (type != MqttMessageType.CONNECT) {
+                // [MQTT-3.1.0-1]: the first packet must be CONNECT; anything else closes without a reply.
+                LOG.warn("{} closed: {} before CONNECT", conn.describe(), type);
+                conn.state(MqttConnection.State.CLOSING);
+                conn.channel().close();
+                return;
+            }
+            connectTimeout.cancel(false);
+            connectProcessor.process(conn, (MqttConnectMessage) msg);
+            return;
+        }
+        ProtocolViolation violation = switch (type) {
+            case CONNECT -> ProtocolViolation.protocolError("second CONNECT [MQTT-3.1.0-2]");
+            case PUBLISH -> publishProcessor.publish(conn, (MqttPublishMessage) msg);
+            case PUBACK -> {
+                publishProcessor.puback(conn, msg);
+                yield null;
+            }
+            case PUBREC -> {
+                publishProcessor.pubrec(conn, msg);
+                yield null;
+            }
+            case PUBREL -> {
+                publishProcessor.pubrel(conn, msg);
+                yield null;
+            }
+            case PUBCOMP -> {
+                publishProcessor.pubcomp(conn, msg);
+                yield null;
+            }
+            case SUBSCRIBE -> subscribeProcessor.subscribe(conn, (MqttSubscribeMessage) msg);
+            case UNSUBSCRIBE -> subscribeProcessor.unsubscribe(conn, (MqttUnsubscribeMessage) msg);
+            case PINGREQ -> {
+                conn.send(MqttMessage.PINGRESP);
+                yield null;
+            }
+            case DISCONNECT -> clientDisconnect(msg);
+            case AUTH -> ProtocolViolation.protocolError("AUTH without an authentication method [MQTT-4.12.0-1]");
+            default -> ProtocolViolation.protocolError(type + " is never sent by a client");
+        };
+        if (violation != null) {
+            close(violation);
+        }
+    }
+
+    /** DISCONNECT from the client (spec 3.14). */
+    private ProtocolViolation clientDisconnect(MqttMessage msg) {
+        byte reason = ReasonCodes.SUCCESS;
+        if (msg.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+            reason = vh.reasonCode();
+            Long expiry = MqttProps.unsignedInt(vh.properties(), MqttPropertyType.SESSION_EXPIRY_INTERVAL);
+            if (expiry != null) {
+                if (conn.connectExpiryInterval() == 0 && expiry != 0) {
+                    // [MQTT-3.14.2-2]: a session that was to end cannot be made persistent at DISCONNECT.
+                    return ProtocolViolation.protocolError("session expiry set at DISCONNECT after 0 at CONNECT");
+                }
+                conn.session().expiryIntervalSeconds(Math.min(expiry,
+                        ctx.config().sessions().maxExpiryInterval()));
+            }
+        }
+        // 0x04 "Disconnect with Will Message" keeps the will; anything else normal discards it.
+        normalDisconnect = reason != ReasonCodes.DISCONNECT_WITH_WILL;
+        conn.state(MqttConnection.State.CLOSING);
+        LOG.info("{} disconnected (reason 0x{})", conn.describe(), String.format("%02X", reason & 0xFF));
+        conn.channel().close();
+        return null;
+    }
+
+    private void decodeFailed(MqttMessage msg) {
+        ctx.stats().malformedPackets.increment();
+        DecoderFailures.DecodeFailure failure = DecoderFailures.classify(msg.decoderResult().cause());
+        if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
+            connectTimeout.cancel(false);
+            conn.state(MqttConnection.State.CLOSING);
+            LOG.warn("{} CONNECT refused: {}", conn.describe(), failure.reason());
+            MqttConnectReturnCode code = connectRefusal(failure);
+            if (code == null) {
+                conn.channel().close();
+            } else {
+                MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false)
+                        .properties(MqttProperties.NO_PROPERTIES).build();
+                conn.channel().writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        close(new ProtocolViolation(failure.v5ReasonCode(), failure.reason()));
+    }
+
+    /** The CONNACK code for a CONNECT the decoder rejected, in the client's protocol version, or null to just close. */
+    private MqttConnectReturnCode connectRefusal(DecoderFailures.DecodeFailure failure) {
+        MqttVersion version = conn.channel().attr(NETTY_MQTT_VERSION).get();
+        boolean v5 = version == MqttVersion.MQTT_5;
+        return switch (failure.kind()) {
+            // [MQTT-3.1.2-2]: unsupported level -> 0x01 (the 3.1.1 form, which every client understands).
+            case UNSUPPORTED_PROTOCOL_VERSION -> MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
+            case CLIENT_ID_REJECTED -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
+            case PACKET_TOO_LARGE -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE : null;
+            default -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET : null;
+        };
+    }
+
+    /** Closes for a protocol violation; the will is published because this is not a normal DISCONNECT. */
+    private void close(ProtocolViolation violation) {
+        if (conn.state() == MqttConnection.State.CLOSING) {
+            return;
+        }
+        LOG.warn("{} closed: {} (reason 0x{})", conn.describe(), violation.reason(),
+                String.format("%02X", violation.reasonCode() & 0xFF));
+        conn.disconnect(violation.reasonCode(), violation.reason());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext channelCtx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            // [MQTT-3.1.2-22]: nothing received for 1.5 x keep alive.
+            close(new ProtocolViolation(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout"));
+            return;
+        }
+        super.userEventTriggered(channelCtx, evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+        }
+        ctx.stats().connectionsClosed.increment();
+        if (conn.session() != null) {
+            ctx.stats().connectedClients.decrementAndGet();
+            Will will = normalDisconnect ? null : conn.will();
+            if (!normalDisconnect && conn.state() != MqttConnection.State.CLOSING) {
+                LOG.info("{} connection lost", conn.describe());
+            }
+            ctx.sessions().closed(conn.session(), conn, will, conn.takenOver());
+        }
+        super.channelInactive(channelCtx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext channelCtx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // Peer reset and the like: ordinary for devices on flaky networks, not worth a stack trace.
+            LOG.debug("{} I/O error: {}", conn == null ? "-" : conn.describe(), cause.toString());
+        } else {
+            LOG.warn("{} closed after unexpected error: {}", conn == null ? "-" : conn.describe(), cause.toString());
+        }
+        channelCtx.close();
+    }
+
+    /** Used by graceful shutdown: v5 clients learn why (0x8B) [MQTT-3.14.2-...]. */
+    public void shutdown() {
+        if (conn != null && conn.state() == MqttConnection.State.CONNECTED) {
+            conn.disconnect(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
+        } else if (conn != null) {
+            conn.channel().close();
+        }
+    }
+
+}

@@ -1,0 +1,288 @@
+package io.fleetmq.broker.protocol;
+
+import io.fleetmq.broker.codec.PacketSizes;
+import io.fleetmq.broker.message.PublishMessage;
+import io.fleetmq.broker.message.PublishProperties;
+import io.fleetmq.broker.message.UserProperty;
+import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.session.ClientConnection;
+import io.fleetmq.broker.session.OutboundMessage;
+import io.fleetmq.broker.session.Session;
+import io.fleetmq.broker.session.Will;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One client's network connection: what was negotiated in CONNECT (protocol version, limits, topic aliases), the
+ * session it serves, and how to send packets to it. Inbound processing runs on the channel's event loop; the
+ * {@link ClientConnection} methods are called by publishers on any thread (always under the session's lock).
+ */
+public final class MqttConnection implements ClientConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+
+    enum State { AWAITING_CONNECT, CONNECTED, CLOSING }
+
+    private final Channel channel;
+    private final BrokerStats stats;
+    private final String remoteAddress;
+    private final long nanoStart;
+
+    // Set on the event loop during CONNECT, read from other threads after: volatile publication.
+    private volatile State state = State.AWAITING_CONNECT;
+    private volatile MqttVersion version = MqttVersion.MQTT_3_1_1;
+    private volatile String clientId;
+    private volatile Session session;
+    private volatile Will will;
+    private volatile int clientReceiveMaximum = 65_535;
+    private volatile int clientMaximumPacketSize = Integer.MAX_VALUE;
+    private volatile int clientTopicAliasMaximum;
+    private volatile boolean takenOver;
+    private volatile long connectExpiryInterval;
+
+    /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. */
+    private final Map<Integer, String> inboundAliases = new HashMap<>();
+    /** Aliases we assigned for this client; guarded by the session lock (all sends hold it). */
+    private final Map<String, Integer> outboundAliases = new HashMap<>();
+
+    MqttConnection(Channel channel, BrokerStats stats, long nanoStart) {
+        this.channel = channel;
+        this.stats = stats;
+        this.nanoStart = nanoStart;
+        SocketAddress remote = channel.remoteAddress();
+        this.remoteAddress = remote instanceof InetSocketAddress isa
+                ? isa.getAddress().getHostAddress() + ":" + isa.getPort() : String.valueOf(remote);
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    State state() {
+        return state;
+    }
+
+    void state(State newState) {
+        this.state = newState;
+    }
+
+    MqttVersion version() {
+        return version;
+    }
+
+    void version(MqttVersion v) {
+        this.version = v;
+    }
+
+    boolean isV5() {
+        return version == MqttVersion.MQTT_5;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    void clientId(String id) {
+        this.clientId = id;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    void session(Session s) {
+        this.session = s;
+    }
+
+    Will will() {
+        return will;
+    }
+
+    void will(Will w) {
+        this.will = w;
+    }
+
+    void clientLimits(int receiveMaximum, int maximumPacketSize, int topicAliasMaximum) {
+        this.clientReceiveMaximum = receiveMaximum;
+        this.clientMaximumPacketSize = maximumPacketSize;
+        this.clientTopicAliasMaximum = topicAliasMaximum;
+    }
+
+    long connectExpiryInterval() {
+        return connectExpiryInterval;
+    }
+
+    void connectExpiryInterval(long seconds) {
+        this.connectExpiryInterval = seconds;
+    }
+
+    boolean takenOver() {
+        return takenOver;
+    }
+
+    Map<Integer, String> inboundAliases() {
+        return inboundAliases;
+    }
+
+    long connectedAtNanos() {
+        return nanoStart;
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** For log lines: every connection-related line names the client and its address. */
+    String describe() {
+        return "client=" + (clientId == null ? "-" : clientId) + " addr=" + remoteAddress;
+    }
+
+    @Override
+    public boolean sendPublish(OutboundMessage outbound, int packetId, boolean dup) {
+        if (!channel.isActive()) {
+            // The session will resend QoS>0 on the next connection; QoS 0 is simply lost, as the spec allows.
+            return true;
+        }
+        PublishMessage m = outbound.message();
+        MqttProperties props = MqttProperties.NO_PROPERTIES;
+        String topic = m.topic();
+        if (isV5()) {
+            props = publishProperties(outbound, System.nanoTime());
+            topic = applyOutboundAlias(topic, props);
+        }
+        int size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.payload().length, props);
+        if (size > clientMaximumPacketSize) {
+            // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
+            stats.messagesDropped.increment();
+            LOG.debug("{} message on {} ({} bytes) exceeds client maximum packet size {}: dropped", describe(),
+                    m.topic(), size, clientMaximumPacketSize);
+            return false;
+        }
+        MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos()),
+                m.retain(), 0);
+        MqttPublishMessage publish = new MqttPublishMessage(header,
+                new MqttPublishVariableHeader(topic, m.qos() == 0 ? -1 : packetId, props),
+                Unpooled.wrappedBuffer(m.payload()));
+        stats.messagesSent.increment();
+        channel.writeAndFlush(publish, channel.voidPromise());
+        return true;
+    }
+
+    private MqttProperties publishProperties(OutboundMessage outbound, long now) {
+        PublishMessage m = outbound.message();
+        PublishProperties p = m.properties();
+        if (p.isEmpty() && outbound.subscriptionIds().isEmpty() && clientTopicAliasMaximum == 0) {
+            return MqttProperties.NO_PROPERTIES;
+        }
+        MqttProperties props = new MqttProperties();
+        if (p.payloadFormatIndicator() != null) {
+            MqttProps.addInt(props, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, p.payloadFormatIndicator());
+        }
+        Long remaining = m.remainingExpirySeconds(now);
+        if (remaining != null) {
+            // [MQTT-3.3.2-6]: the interval sent is what is left of the one received.
+            MqttProps.addInt(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, (int) (long) remaining);
+        }
+        if (p.contentType() != null) {
+            MqttProps.addString(props, MqttPropertyType.CONTENT_TYPE, p.contentType());
+        }
+        if (p.responseTopic() != null) {
+            MqttProps.addString(props, MqttPropertyType.RESPONSE_TOPIC, p.responseTopic());
+        }
+        if (p.correlationData() != null) {
+            props.add(new MqttProperties.BinaryProperty(MqttPropertyType.CORRELATION_DATA.value(),
+                    p.correlationData()));
+        }
+        for (UserProperty up : p.userProperties()) {
+            props.add(new MqttProperties.UserProperty(up.name(), up.value()));
+        }
+        for (Integer id : outbound.subscriptionIds()) {
+            MqttProps.addInt(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER, id);
+        }
+        return props;
+    }
+
+    /**
+     * Server-to-client topic aliases [MQTT-3.3.2-9]: the first message on a topic carries topic and a new alias,
+     * later ones only the alias, until the client's Topic Alias Maximum is used up.
+     */
+    private String applyOutboundAlias(String topic, MqttProperties props) {
+        if (clientTopicAliasMaximum == 0) {
+            return topic;
+        }
+        Integer alias = outboundAliases.get(topic);
+        if (alias != null) {
+            MqttProps.addInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
+            return "";
+        }
+        if (outboundAliases.size() < clientTopicAliasMaximum) {
+            int assigned = outboundAliases.size() + 1;
+            outboundAliases.put(topic, assigned);
+            MqttProps.addInt(props, MqttPropertyType.TOPIC_ALIAS, assigned);
+        }
+        return topic;
+    }
+
+    @Override
+    public void sendPubrel(int packetId) {
+        send(pubReply(MqttMessageType.PUBREL, packetId, ReasonCodes.SUCCESS));
+    }
+
+    MqttMessage pubReply(MqttMessageType type, int packetId, byte reasonCode) {
+        // PUBREL's fixed header flags are 0010 [MQTT-3.6.1-1].
+        MqttQoS qos = type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE;
+        return new MqttMessage(new MqttFixedHeader(type, false, qos, false, 0),
+                new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
+    }
+
+    void send(MqttMessage message) {
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    @Override
+    public void closeForTakeover() {
+        takenOver = true;
+        LOG.info("{} session taken over by a new connection", describe());
+        disconnect(ReasonCodes.SESSION_TAKEN_OVER, "session taken over");
+    }
+
+    /**
+     * Closes the connection; v5 clients first get a DISCONNECT with the reason [MQTT-4.13.2-1], v3 clients are
+     * simply disconnected (3.1.1 has no server DISCONNECT).
+     */
+    void disconnect(byte reasonCode, String reason) {
+        state = State.CLOSING;
+        if (isV5() && session != null && channel.isActive()) {
+            MqttMessage disconnect = new MqttMessage(
+                    new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
+                    new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, MqttProps.reasonString(reason)));
+            channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}

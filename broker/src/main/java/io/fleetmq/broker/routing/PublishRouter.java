@@ -1,0 +1,221 @@
+package io.fleetmq.broker.routing;
+
+import io.fleetmq.broker.message.PublishMessage;
+import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.session.OutboundMessage;
+import io.fleetmq.broker.session.Session;
+import io.fleetmq.broker.session.SessionEvents;
+import io.fleetmq.broker.session.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Routes application messages to sessions: stores retained messages, finds matching subscriptions, merges a
+ * client's overlapping subscriptions into one delivery, and picks one member per shared group. The cluster layer
+ * extends routing by forwarding to remote nodes; local delivery stays here.
+ */
+public final class PublishRouter implements SessionEvents {
+    private static final Logger LOG = LoggerFactory.getLogger(PublishRouter.class);
+
+    private final SubscriptionRegistry registry;
+    private final RetainedStore retained;
+    private final SessionStore sessions;
+    private final BrokerStats stats;
+    private final boolean retainAvailable;
+    private final Map<String, AtomicInteger> sharedCursors = new ConcurrentHashMap<>();
+
+    public PublishRouter(SubscriptionRegistry registry, RetainedStore retained, SessionStore sessions,
+                         BrokerStats stats, boolean retainAvailable) {
+        this.registry = registry;
+        this.retained = retained;
+        this.sessions = sessions;
+        this.stats = stats;
+        this.retainAvailable = retainAvailable;
+    }
+
+    public SubscriptionRegistry registry() {
+        return registry;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    /**
+     * Publishes a message received from a client (or made by the broker).
+     *
+     * @return how many sessions it was delivered to (0 lets v5 acks say "No matching subscribers", 0x10)
+     */
+    public int publish(PublishMessage message) {
+        if (message.retain() && retainAvailable) {
+            // [MQTT-3.3.1-5] store, replacing any previous; [MQTT-3.3.1-6] empty payload deletes.
+            retained.put(message);
+        }
+        MatchResult match = registry.match(message.topic());
+        if (match.isEmpty()) {
+            return 0;
+        }
+        int delivered = deliverToSubscribers(message, match.subscriptions());
+        for (SharedGroupMatch group : match.sharedGroups()) {
+            if (deliverToGroup(message, group, null)) {
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    private int deliverToSubscribers(PublishMessage message, List<SubscriptionMatch> matches) {
+        if (matches.size() == 1) {
+            SubscriptionMatch only = matches.get(0);
+            if (isLocalExcluded(message, only)) {
+                return 0;
+            }
+            Subscription s = only.subscription();
+            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(),
+                    s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId()));
+        }
+        // Overlapping subscriptions of one client: one copy at the highest QoS, with every identifier
+        // [MQTT-3.3.4-2], [MQTT-3.3.4-3].
+        Map<String, Merged> perClient = new HashMap<>();
+        for (SubscriptionMatch m : matches) {
+            if (isLocalExcluded(message, m)) {
+                continue;
+            }
+            perClient.computeIfAbsent(m.clientId(), id -> new Merged()).add(m.subscription());
+        }
+        int delivered = 0;
+        for (Map.Entry<String, Merged> e : perClient.entrySet()) {
+            Merged m = e.getValue();
+            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids);
+        }
+        return delivered;
+    }
+
+    /** [MQTT-3.8.3-3]: no-local subscriptions never get the subscriber's own messages. */
+    private static boolean isLocalExcluded(PublishMessage message, SubscriptionMatch m) {
+        return m.subscription().noLocal() && m.clientId().equals(message.publisherClientId());
+    }
+
+    private int deliver(String clientId, PublishMessage message, int grantedQos, boolean retainAsPublished,
+                        List<Integer> ids) {
+        Session session = sessions.get(clientId);
+        if (session == null) {
+            return 0;
+        }
+        // Delivered at the lower of published and granted QoS [MQTT-3.8.4-8]; RETAIN cleared on live delivery unless
+        // retain-as-published [MQTT-3.3.1-12], [MQTT-3.3.1-13].
+        PublishMessage out = message.withQos(Math.min(message.qos(), grantedQos))
+                .withRetain(retainAsPublished && message.retain());
+        session.deliver(new OutboundMessage(out, ids, null));
+        return 1;
+    }
+
+    /**
+     * One member of the group gets the message [MQTT-4.8.2-4]: round-robin over connected members, skipping
+     * {@code excludedClientId}; an offline member's queue only when no member is connected.
+     */
+    private boolean deliverToGroup(PublishMessage message, SharedGroupMatch group, String excludedClientId) {
+        List<SubscriptionMatch> members = group.members();
+        if (members.isEmpty()) {
+            return false;
+        }
+        int start = Math.floorMod(sharedCursors.computeIfAbsent(group.key(), k -> new AtomicInteger())
+                .getAndIncrement(), members.size());
+        SubscriptionMatch fallback = null;
+        Session fallbackSession = null;
+        for (int i = 0; i < members.size(); i++) {
+            SubscriptionMatch member = members.get((start + i) % members.size());
+            if (member.clientId().equals(excludedClientId) || isLocalExcluded(message, member)) {
+                continue;
+            }
+            Session session = sessions.get(member.clientId());
+            if (session == null) {
+                continue;
+            }
+            if (session.isConnected()) {
+                deliverShared(session, message, member.subscription(), group.key());
+                return true;
+            }
+            if (fallback == null) {
+                fallback = member;
+                fallbackSession = session;
+            }
+        }
+        if (fallback != null) {
+            deliverShared(fallbackSession, message, fallback.subscription(), group.key());
+            return true;
+        }
+        return false;
+    }
+
+    private static void deliverShared(Session session, PublishMessage message, Subscription s, String groupKey) {
+        PublishMessage out = message.withQos(Math.min(message.qos(), s.qos()))
+                .withRetain(s.retainAsPublished() && message.retain());
+        List<Integer> ids = s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
+        session.deliver(new OutboundMessage(out, ids, groupKey));
+    }
+
+    /** Retained messages for a new subscription, sent with RETAIN set [MQTT-3.3.1-9]. */
+    public void sendRetained(Session session, Subscription subscription) {
+        if (!retainAvailable) {
+            return;
+        }
+        List<Integer> ids = subscription.subscriptionId() == 0 ? List.of() : List.of(subscription.subscriptionId());
+        for (PublishMessage m : retained.match(subscription.topicFilter())) {
+            PublishMessage out = m.withQos(Math.min(m.qos(), subscription.qos())).withRetain(true);
+            session.deliver(new OutboundMessage(out, ids, null));
+        }
+    }
+
+    @Override
+    public void publishWill(PublishMessage will) {
+        stats.messagesReceived.increment();
+        publish(will);
+    }
+
+    @Override
+    public void sessionEnded(String clientId) {
+        registry.removeAll(clientId);
+    }
+
+    /** A member left with unacknowledged shared messages: another member gets them [MQTT-4.8.2-6]. */
+    @Override
+    public void redistributeShared(String fromClientId, List<OutboundMessage> messages) {
+        for (OutboundMessage m : messages) {
+            boolean redelivered = false;
+            for (SharedGroupMatch group : registry.match(m.message().topic()).sharedGroups()) {
+                if (group.key().equals(m.sharedGroupKey())) {
+                    redelivered = deliverToGroup(m.message().withRetain(false), group, fromClientId);
+                    break;
+                }
+            }
+            if (!redelivered) {
+                stats.messagesDropped.increment();
+                LOG.debug("shared message for {} from client={} had no other member", m.sharedGroupKey(),
+                        fromClientId);
+            }
+        }
+    }
+
+    /** Accumulates one client's overlapping subscriptions. */
+    private static final class Merged {
+        int qos = -1;
+        boolean retainAsPublished;
+        final List<Integer> ids = new ArrayList<>(2);
+
+        void add(Subscription s) {
+            qos = Math.max(qos, s.qos());
+            retainAsPublished |= s.retainAsPublished();
+            if (s.subscriptionId() != 0) {
+                ids.add(s.subscriptionId());
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.fleetmq.broker.session;
+
+import io.fleetmq.broker.config.SessionsConfig;
+import io.fleetmq.broker.metrics.BrokerStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * Session lifecycle: create or resume on CONNECT, take over from an older connection, and on connection loss
+ * publish or delay the will and schedule session expiry. Connect and disconnect of one client id are serialized
+ * here so a takeover and a disconnect cannot interleave.
+ */
+public final class SessionManager {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+    private final SessionStore store;
+    private final SessionsConfig limits;
+    private final BrokerStats stats;
+    private final ScheduledExecutorService timers;
+    private final LongSupplier nanoClock;
+    private volatile SessionEvents events;
+    private volatile boolean shuttingDown;
+
+    public SessionManager(SessionStore store, SessionsConfig limits, BrokerStats stats,
+                          ScheduledExecutorService timers, LongSupplier nanoClock) {
+        this.store = store;
+        this.limits = limits;
+        this.stats = stats;
+        this.timers = timers;
+        this.nanoClock = nanoClock;
+    }
+
+    public void events(SessionEvents sessionEvents) {
+        this.events = sessionEvents;
+    }
+
+    public SessionStore store() {
+        return store;
+    }
+
+    /** The result of CONNECT: the session to use and whether it existed before [MQTT-3.2.2-2]. */
+    public record Opened(Session session, boolean sessionPresent) {
+    }
+
+    /**
+     * Opens the session for a CONNECT that has been accepted. An existing connection with the same client id is
+     * closed first [MQTT-3.1.4-3]. With clean start the old session is discarded [MQTT-3.1.2-4]; otherwise it
+     * resumes, and a will still waiting out its delay is cancelled [MQTT-3.1.3-9].
+     */
+    public synchronized Opened open(String clientId, boolean cleanStart, long expirySeconds,
+                                    ClientConnection connection) {
+        Session existing = store.get(clientId);
+        boolean present = false;
+        if (existing != null) {
+            ClientConnection old = existing.connection();
+            if (old != null) {
+                existing.detach(old);
+                old.closeForTakeover();
+            }
+            existing.cancelExpiry();
+            if (cleanStart) {
+                end(existing);
+            } else {
+                Will cancelled = existing.takePendingWill();
+                if (cancelled != null) {
+                    LOG.debug("client={} resumed within will delay: will cancelled", clientId);
+                }
+                present = true;
+            }
+        }
+        Session session = store.computeIfAbsent(clientId,
+                id -> new Session(id, limits, stats, nanoClock));
+        session.expiryIntervalSeconds(expirySeconds);
+        return new Opened(session, present);
+    }
+
+    /**
+     * The connection ended. {@code will} is the connection's will if it must be published (null after a normal
+     * DISCONNECT [MQTT-3.1.2-10]); {@code takenOver} tells that a newer connection already owns the session.
+     */
+    public synchronized void closed(Session session, ClientConnection connection, Will will, boolean takenOver) {
+        if (takenOver || !session.detach(connection)) {
+            // A newer connection for this client id resumed or replaced the session: only an undelayed will is
+            // published, a delayed one is cancelled by the new connection's arrival [MQTT-3.1.3-9].
+            if (will != null && will.delaySeconds() == 0 && !shuttingDown) {
+                publishWill(will);
+            }
+            return;
+        }
+        long expiry = session.expiryIntervalSeconds();
+        if (will != null && !shuttingDown) {
+            long delay = Math.min(will.delaySeconds(), expiry);
+            if (delay == 0) {
+                publishWill(will);
+            } else {
+                // Delayed until the Will Delay Interval passes or the session ends, whichever is first [MQTT-3.1.3-9].
+                session.pendingWill(new Session.PendingWill(will, timers.schedule(
+                        () -> publishPendingWill(session), delay, TimeUnit.SECONDS)));
+            }
+        }
+        List<OutboundMessage> shared = session.takeSharedMessages();
+        if (!shared.isEmpty() && events != null) {
+            events.redistributeShared(session.clientId(), shared);
+        }
+        if (expiry == 0) {
+            end(session);
+        } else {
+            session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Stops publishing wills: a broker shutdown is not a client failure. */
+    public void shuttingDown() {
+        shuttingDown = true;
+    }
+
+    private synchronized void publishPendingWill(Session session) {
+        Will will = session.takePendingWill();
+        if (will != null) {
+            publishWill(will);
+        }
+    }
+
+    private synchronized void expire(Session session) {
+        if (session.isConnected() || store.get(session.clientId()) != session) {
+            return;
+        }
+        LOG.info("client={} session expired after {} s", session.clientId(), session.expiryIntervalSeconds());
+        end(session);
+    }
+
+    /** Ends a session: a will still waiting is published now [MQTT-3.1.2-8], subscriptions are removed. */
+    private void end(Session session) {
+        Will will = session.takePendingWill();
+        if (will != null && !shuttingDown) {
+            publishWill(will);
+        }
+        store.remove(session.clientId(), session);
+        session.clear();
+        if (events != null) {
+            events.sessionEnded(session.clientId());
+        }
+    }
+
+    private void publishWill(Will will) {
+        if (events != null) {
+            events.publishWill(will.message().withReceivedAt(nanoClock.getAsLong()));
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.fleetmq.broker.transport;
+
+import io.fleetmq.broker.protocol.BrokerContext;
+import io.fleetmq.broker.protocol.ChannelHandlerNames;
+import io.fleetmq.broker.protocol.MqttChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+
+/** Builds a client channel's pipeline: MQTT decoder, encoder, protocol handler (keep alive joins after CONNECT). */
+final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private final BrokerContext ctx;
+    private final ChannelGroup clients;
+
+    MqttChannelInitializer(BrokerContext ctx, ChannelGroup clients) {
+        this.ctx = ctx;
+        this.clients = clients;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        clients.add(ch);
+        int maxPacketSize = ctx.config().mqtt().maxPacketSize();
+        // Netty bounds the remaining length (the packet minus its 2..5 byte fixed header) and rejects a larger one
+        // from the header alone, before buffering the body [MQTT-3.1.2-24].
+        int maxRemainingLength = Math.max(1, maxPacketSize - 2);
+        ch.pipeline()
+                .addLast(ChannelHandlerNames.MQTT_DECODER,
+                        new MqttDecoder(maxRemainingLength, ctx.config().mqtt().maxClientIdLength()))
+                .addLast(ChannelHandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE)
+                .addLast(ChannelHandlerNames.MQTT_HANDLER, new MqttChannelHandler(ctx));
+    }
+}

@@ -1,0 +1,96 @@
+package io.fleetmq.broker.transport;
+
+import io.fleetmq.broker.config.TcpListenerConfig;
+import io.fleetmq.broker.protocol.BrokerContext;
+import io.fleetmq.broker.protocol.ChannelHandlerNames;
+import io.fleetmq.broker.protocol.MqttChannelHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The network side of a node: event loops, the TCP listener, and every client channel (for shutdown). */
+public final class MqttServer {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
+
+    private final Transport transport;
+    private final ChannelGroup clients = new DefaultChannelGroup("fleetmq-clients", GlobalEventExecutor.INSTANCE);
+    private Channel tcpListener;
+
+    public MqttServer(boolean preferEpoll, int ioThreads) {
+        this.transport = Transport.create(preferEpoll, ioThreads);
+    }
+
+    /** The I/O event loops; also used as the broker's timer for will delays and session expiry. */
+    public EventLoopGroup workers() {
+        return transport.workers();
+    }
+
+    /** Binds the TCP listener; throws {@link BindFailedException} naming the address when it cannot. */
+    public InetSocketAddress bindTcp(TcpListenerConfig listener, BrokerContext ctx) throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(transport.boss(), transport.workers())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new MqttChannelInitializer(ctx, clients));
+        try {
+            tcpListener = bootstrap.bind(listener.bind(), listener.port()).sync().channel();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new BindFailedException("cannot bind " + listener.bind() + ":" + listener.port() + ": "
+                    + e.getMessage(), e);
+        }
+        InetSocketAddress bound = (InetSocketAddress) tcpListener.localAddress();
+        LOG.info("MQTT listener on tcp://{}:{} ({} transport)", bound.getAddress().getHostAddress(), bound.getPort(),
+                transport.name());
+        return bound;
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    /**
+     * Graceful stop: no new connections, every client told (v5 DISCONNECT 0x8B) and closed once its pending writes
+     * are flushed, then the event loops end. Bounded by {@code grace}.
+     */
+    public void shutdown(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (tcpListener != null) {
+            tcpListener.close().awaitUninterruptibly(grace.toMillis());
+        }
+        for (Channel client : clients) {
+            MqttChannelHandler handler = (MqttChannelHandler) client.pipeline().get(ChannelHandlerNames.MQTT_HANDLER);
+            client.eventLoop().execute(() -> {
+                if (handler != null) {
+                    handler.shutdown();
+                } else {
+                    client.close();
+                }
+            });
+        }
+        long remaining = Math.max(0, deadline - System.nanoTime());
+        clients.newCloseFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(remaining));
+        if (!clients.isEmpty()) {
+            LOG.warn("{} client connections still open after the {} ms grace period: closing them", clients.size(),
+                    grace.toMillis());
+            clients.close().awaitUninterruptibly(1000);
+        }
+        transport.boss().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        transport.workers().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2000);
+    }
+}
