@@ -134,7 +134,7 @@ final class PahoV3Client implements AutoCloseable {
     /** Normal DISCONNECT. */
     void disconnect() throws MqttException {
         if (client.isConnected()) {
-            client.disconnect(2_000);
+            client.disconnect(0);
         }
     }
 
@@ -147,10 +147,15 @@ final class PahoV3Client implements AutoCloseable {
     public void close() {
         try {
             if (client.isConnected()) {
-                client.disconnectForcibly(0, 1_000, true);
+                // disconnect(0) returns at once; disconnectForcibly(.., true) always waits its whole timeout
+                client.disconnect(0);
             }
-        } catch (MqttException ignored) {
-            // best effort
+        } catch (MqttException e) {
+            try {
+                client.disconnectForcibly(0, 100, false);
+            } catch (MqttException ignored) {
+                // best effort
+            }
         }
         try {
             client.close(true);
