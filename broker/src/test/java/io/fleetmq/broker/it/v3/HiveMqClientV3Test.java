@@ -51,6 +51,13 @@ class HiveMqClientV3Test {
                 .buildBlocking();
     }
 
+    /** Disconnect in finally blocks without masking the test's own failure when the client is already gone. */
+    private static void quietDisconnect(Mqtt3BlockingClient c) {
+        if (c.getState().isConnected()) {
+            c.disconnect();
+        }
+    }
+
     private static String topic(String name) {
         return "hv/" + name + "/" + SEQ.incrementAndGet();
     }
@@ -63,7 +70,7 @@ class HiveMqClientV3Test {
             assertThat(ack.getReturnCode()).isEqualTo(Mqtt3ConnAckReturnCode.SUCCESS);
             assertThat(ack.isSessionPresent()).isFalse();
         } finally {
-            c.disconnect();
+            quietDisconnect(c);
         }
     }
 
@@ -89,8 +96,8 @@ class HiveMqClientV3Test {
             assertThat(m.get().isRetain()).isFalse();
             assertThat(publishes.receive(400, TimeUnit.MILLISECONDS)).as("exactly one copy").isEmpty();
         } finally {
-            sub.disconnect();
-            pub.disconnect();
+            quietDisconnect(sub);
+            quietDisconnect(pub);
         }
     }
 
@@ -111,11 +118,11 @@ class HiveMqClientV3Test {
             assertThat(m.get().isRetain()).isTrue();
             assertThat(new String(m.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("last-known");
         } finally {
-            sub.disconnect();
+            quietDisconnect(sub);
         }
 
         pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(new byte[0]).send();
-        pub.disconnect();
+        quietDisconnect(pub);
 
         Mqtt3BlockingClient late = client("l");
         late.connect();
@@ -123,7 +130,7 @@ class HiveMqClientV3Test {
             late.subscribeWith().topicFilter(t).qos(MqttQos.AT_LEAST_ONCE).send();
             assertThat(publishes.receive(600, TimeUnit.MILLISECONDS)).as("retained message deleted").isEmpty();
         } finally {
-            late.disconnect();
+            quietDisconnect(late);
         }
     }
 
@@ -143,8 +150,8 @@ class HiveMqClientV3Test {
             pub.publishWith().topic(root + "/a/v").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[]{2}).send();
             assertThat(publishes.receive(600, TimeUnit.MILLISECONDS)).isEmpty();
         } finally {
-            sub.disconnect();
-            pub.disconnect();
+            quietDisconnect(sub);
+            quietDisconnect(pub);
         }
     }
 }

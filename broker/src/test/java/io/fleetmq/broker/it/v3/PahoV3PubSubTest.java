@@ -164,4 +164,28 @@ class PahoV3PubSubTest {
             assertThat(sub.drain(Duration.ofMillis(600))).isEmpty();
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = io.netty.handler.codec.mqtt.MqttVersion.class,
+            names = {"MQTT_3_1", "MQTT_3_1_1"})
+    void unsubackCarriesOnlyThePacketIdentifier(io.netty.handler.codec.mqtt.MqttVersion version) {
+        String t = topicRoot("unsuback");
+        try (io.fleetmq.broker.testing.RawMqttClient c = io.fleetmq.broker.testing.RawMqttClient.open(broker)) {
+            c.connect(id("u"), version, true, 60, null);
+            c.subscribe(t, io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE);
+            int packetId = c.nextPacketId();
+            c.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe().messageId(packetId)
+                    .addTopicFilter(t).build());
+            io.netty.handler.codec.mqtt.MqttMessage m = c.receive(WAIT);
+            assertThat(m).as("UNSUBACK").isNotNull();
+            assertThat(m.decoderResult().isSuccess())
+                    .as("v3 UNSUBACK must decode as a v3 packet: %s", io.fleetmq.broker.testing.RawMqttClient.describe(m))
+                    .isTrue();
+            assertThat(m.fixedHeader().messageType()).isEqualTo(io.netty.handler.codec.mqtt.MqttMessageType.UNSUBACK);
+            assertThat(m.fixedHeader().remainingLength())
+                    .as("[MQTT-3.11.1] v3.1.1 UNSUBACK remaining length is 2 (packet id only, no reason codes)")
+                    .isEqualTo(2);
+            c.disconnect();
+        }
+    }
 }
