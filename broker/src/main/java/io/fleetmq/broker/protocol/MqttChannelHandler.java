@@ -1,6 +1,8 @@
 package io.fleetmq.broker.protocol;
 
+import io.fleetmq.broker.codec.DecodeFailure;
 import io.fleetmq.broker.codec.DecoderFailures;
+import io.fleetmq.broker.codec.MqttVersions;
 import io.fleetmq.broker.session.Will;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,9 +19,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -34,9 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttChannelHandler.class);
-
-    /** The attribute in which Netty's MqttDecoder records the version a CONNECT announced (its key is not public). */
-    private static final AttributeKey<MqttVersion> NETTY_MQTT_VERSION = AttributeKey.valueOf("NETTY_CODEC_MQTT_VERSION");
 
     private final BrokerContext ctx;
     private final ConnectProcessor connectProcessor;
@@ -164,36 +161,29 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     private void decodeFailed(MqttMessage msg) {
         ctx.stats().malformedPackets.increment();
-        DecoderFailures.DecodeFailure failure = DecoderFailures.classify(msg.decoderResult().cause());
-        if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
+        DecodeFailure failure = DecoderFailures.classify(msg.decoderResult().cause());
+        boolean connectAccepted = conn.state() != MqttConnection.State.AWAITING_CONNECT;
+        DecodeFailure.Response response = failure.response(connectAccepted, MqttVersions.get(conn.channel()));
+        if (!connectAccepted) {
             connectTimeout.cancel(false);
-            conn.state(MqttConnection.State.CLOSING);
-            LOG.warn("{} CONNECT refused: {}", conn.describe(), failure.reason());
-            MqttConnectReturnCode code = connectRefusal(failure);
-            if (code == null) {
-                conn.channel().close();
-            } else {
-                MqttConnAckMessage ack = MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false)
+        }
+        switch (response.action()) {
+            case DISCONNECT_THEN_CLOSE -> close(new ProtocolViolation(response.code(), failure.reason()));
+            case CONNACK_THEN_CLOSE -> {
+                conn.state(MqttConnection.State.CLOSING);
+                LOG.warn("{} CONNECT refused: {} (reason 0x{})", conn.describe(), failure.reason(),
+                        String.format("%02X", response.code() & 0xFF));
+                MqttConnAckMessage ack = MqttMessageBuilders.connAck()
+                        .returnCode(MqttConnectReturnCode.valueOf(response.code())).sessionPresent(false)
                         .properties(MqttProperties.NO_PROPERTIES).build();
                 conn.channel().writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
             }
-            return;
+            case CLOSE -> {
+                conn.state(MqttConnection.State.CLOSING);
+                LOG.warn("{} closed: {}", conn.describe(), failure.reason());
+                conn.channel().close();
+            }
         }
-        close(new ProtocolViolation(failure.v5ReasonCode(), failure.reason()));
-    }
-
-    /** The CONNACK code for a CONNECT the decoder rejected, in the client's protocol version, or null to just close. */
-    private MqttConnectReturnCode connectRefusal(DecoderFailures.DecodeFailure failure) {
-        MqttVersion version = conn.channel().attr(NETTY_MQTT_VERSION).get();
-        boolean v5 = version == MqttVersion.MQTT_5;
-        return switch (failure.kind()) {
-            // [MQTT-3.1.2-2]: unsupported level -> 0x01 (the 3.1.1 form, which every client understands).
-            case UNSUPPORTED_PROTOCOL_VERSION -> MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION;
-            case CLIENT_ID_REJECTED -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
-                    : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED;
-            case PACKET_TOO_LARGE -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_PACKET_TOO_LARGE : null;
-            default -> v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_MALFORMED_PACKET : null;
-        };
     }
 
     /** Closes for a protocol violation; the will is published because this is not a normal DISCONNECT. */

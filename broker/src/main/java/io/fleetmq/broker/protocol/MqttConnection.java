@@ -174,7 +174,7 @@ public final class MqttConnection implements ClientConnection {
             props = publishProperties(outbound, System.nanoTime());
             topic = applyOutboundAlias(topic, props);
         }
-        int size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.payload().length, props);
+        long size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.qos(), m.payload().length, props);
         if (size > clientMaximumPacketSize) {
             // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
             stats.messagesDropped.increment();

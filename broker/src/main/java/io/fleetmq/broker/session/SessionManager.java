@@ -92,8 +92,12 @@ public final class SessionManager {
             }
             return;
         }
+        if (shuttingDown) {
+            // The node is stopping: no timers (the event loops are ending) and no wills; sessions end with it.
+            return;
+        }
         long expiry = session.expiryIntervalSeconds();
-        if (will != null && !shuttingDown) {
+        if (will != null) {
             long delay = Math.min(will.delaySeconds(), expiry);
             if (delay == 0) {
                 publishWill(will);

@@ -1,5 +1,6 @@
 package io.fleetmq.broker.transport;
 
+import io.fleetmq.broker.codec.PacketSizes;
 import io.fleetmq.broker.protocol.BrokerContext;
 import io.fleetmq.broker.protocol.ChannelHandlerNames;
 import io.fleetmq.broker.protocol.MqttChannelHandler;
@@ -23,9 +24,9 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         clients.add(ch);
         int maxPacketSize = ctx.config().mqtt().maxPacketSize();
-        // Netty bounds the remaining length (the packet minus its 2..5 byte fixed header) and rejects a larger one
-        // from the header alone, before buffering the body [MQTT-3.1.2-24].
-        int maxRemainingLength = Math.max(1, maxPacketSize - 2);
+        // Netty bounds the Remaining Length and rejects a larger one from the header alone, before buffering the
+        // body; converted so the limit is on the whole packet [MQTT-3.1.2-24].
+        int maxRemainingLength = PacketSizes.maxRemainingLength(maxPacketSize);
         ch.pipeline()
                 .addLast(ChannelHandlerNames.MQTT_DECODER,
                         new MqttDecoder(maxRemainingLength, ctx.config().mqtt().maxClientIdLength()))

@@ -98,7 +98,8 @@ class BrokerProcessSigtermTest {
             options.setAutomaticReconnect(false);
             client.connect(options);
 
-            process.destroy(); // SIGTERM on Linux
+            // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe.
+            process.toHandle().destroy();
 
             assertThat(disconnectReason.get(10, TimeUnit.SECONDS)).isEqualTo(0x8B);
             assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("process exited").isTrue();
