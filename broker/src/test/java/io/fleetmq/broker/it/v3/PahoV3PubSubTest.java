@@ -1,19 +1,23 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -166,22 +170,22 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = io.netty.handler.codec.mqtt.MqttVersion.class,
+    @EnumSource(value = MqttVersion.class,
             names = {"MQTT_3_1", "MQTT_3_1_1"})
-    void unsubackCarriesOnlyThePacketIdentifier(io.netty.handler.codec.mqtt.MqttVersion version) {
+    void unsubackCarriesOnlyThePacketIdentifier(MqttVersion version) {
         String t = topicRoot("unsuback");
-        try (io.fleetmq.broker.testing.RawMqttClient c = io.fleetmq.broker.testing.RawMqttClient.open(broker)) {
+        try (RawMqttClient c = RawMqttClient.open(broker)) {
             c.connect(id("u"), version, true, 60, null);
-            c.subscribe(t, io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE);
+            c.subscribe(t, MqttQoS.AT_LEAST_ONCE);
             int packetId = c.nextPacketId();
-            c.send(io.netty.handler.codec.mqtt.MqttMessageBuilders.unsubscribe().messageId(packetId)
+            c.send(MqttMessageBuilders.unsubscribe().messageId(packetId)
                     .addTopicFilter(t).build());
-            io.netty.handler.codec.mqtt.MqttMessage m = c.receive(WAIT);
+            MqttMessage m = c.receive(WAIT);
             assertThat(m).as("UNSUBACK").isNotNull();
             assertThat(m.decoderResult().isSuccess())
-                    .as("v3 UNSUBACK must decode as a v3 packet: %s", io.fleetmq.broker.testing.RawMqttClient.describe(m))
+                    .as("v3 UNSUBACK must decode as a v3 packet: %s", RawMqttClient.describe(m))
                     .isTrue();
-            assertThat(m.fixedHeader().messageType()).isEqualTo(io.netty.handler.codec.mqtt.MqttMessageType.UNSUBACK);
+            assertThat(m.fixedHeader().messageType()).isEqualTo(MqttMessageType.UNSUBACK);
             assertThat(m.fixedHeader().remainingLength())
                     .as("[MQTT-3.11.1] v3.1.1 UNSUBACK remaining length is 2 (packet id only, no reason codes)")
                     .isEqualTo(2);
