@@ -137,15 +137,25 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badPackets")
     void v311ConnectionIsClosedOnBadPacketAndOthersAreUnaffected(BadPacket bad) {
-        try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(clientId(), MqttVersion.MQTT_3_1_1, true, 60, null);
+        String id = clientId();
+        try (LogCapture log = LogCapture.all(); RawMqttClient c = RawMqttClient.open(broker)) {
+            c.connect(id, MqttVersion.MQTT_3_1_1, true, 60, null);
             c.sendRaw(ByteBufUtil.decodeHexDump(bad.v311Hex().replace(" ", "")));
             assertThat(c.awaitClosed(WAIT)).as("connection closed after: %s", bad.name()).isTrue();
             assertThat(c.drain(Duration.ofMillis(50))).extracting(m -> m.fixedHeader().messageType())
                     .as("no PUBACK/SUBACK/... for a bad packet").doesNotContain(MqttMessageType.SUBACK,
                             MqttMessageType.PUBACK);
+            assertOneWarning(log, id, bad.name());
         }
         assertBystanderHealthy(bad.name());
+    }
+
+    /** BEHAVIOUR.md: one WARN log line per bad-input event. */
+    private static void assertOneWarning(LogCapture log, String clientId, String what) {
+        String key = "client=" + clientId + " ";
+        Await.until(WAIT, "a WARN line for " + clientId + " after " + what, () -> log.warningsContaining(key) >= 1);
+        Await.sleep(Duration.ofMillis(100));
+        assertThat(log.warningsContaining(key)).as("exactly one WARN line for: %s", what).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,7 +6,6 @@ import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -30,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Session behaviour for MQTT 3.1 / 3.1.1 clients: wills, clean session, persistent sessions and their offline queue
- * (including its bound), session takeover, keep alive.
+ * (including its bound), session takeover. Keep alive: {@link PahoV3KeepAliveTest}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class PahoV3SessionTest {
@@ -119,19 +118,6 @@ class PahoV3SessionTest {
             device.close();
 
             assertThat(watcher.drain(Duration.ofMillis(800))).as("[MQTT-3.1.2-10] will discarded on DISCONNECT").isEmpty();
-        }
-    }
-
-    @Test
-    void willIsPublishedWhenKeepAliveExpires() throws Exception {
-        String willTopic = topicRoot("willka");
-        try (PahoV3Client watcher = PahoV3Client.connect(broker, id("w"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
-             RawMqttClient device = RawMqttClient.open(broker)) {
-            watcher.subscribe(willTopic, 1);
-            device.connect(RawMqttClient.connectWithWill(id("d"), MqttVersion.MQTT_3_1_1, true, 1,
-                    willTopic, "silent".getBytes(StandardCharsets.UTF_8), MqttQoS.AT_LEAST_ONCE, false, null));
-            assertThat(watcher.next(WAIT).payload()).isEqualTo("silent");
-            assertThat(device.awaitClosed(Duration.ofSeconds(1))).isTrue();
         }
     }
 
@@ -270,6 +256,32 @@ class PahoV3SessionTest {
         }
     }
 
+    @Test
+    void offlineQueueOverflowIsLoggedOncePerClient() throws Exception {
+        try (TestBroker small = TestBroker.start(c -> c.withSessions(new SessionsConfig(3600, 32, 2, false)));
+             LogCapture log = LogCapture.all()) {
+            String t = topicRoot("droplog");
+            String a = id("qa");
+            String b = id("qb");
+            for (String cid : List.of(a, b)) {
+                try (PahoV3Client sub = PahoV3Client.connect(small, cid, MqttConnectOptions.MQTT_VERSION_3_1_1, false)) {
+                    sub.subscribe(t, 1);
+                    sub.disconnect();
+                }
+            }
+            try (PahoV3Client pub = PahoV3Client.connect(small, id("p"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+                for (int i = 0; i < 10; i++) {
+                    pub.publish(t, "m" + i, 1, false);
+                }
+            }
+            Await.until(WAIT, "a WARN line about the dropped messages of each client",
+                    () -> log.warningsContaining("client=" + a + " ") >= 1 && log.warningsContaining("client=" + b + " ") >= 1);
+            Await.sleep(Duration.ofMillis(300));
+            assertThat(log.warningsContaining("client=" + a + " ")).as("8 drops for %s, logged once", a).isEqualTo(1);
+            assertThat(log.warningsContaining("client=" + b + " ")).as("8 drops for %s, logged once", b).isEqualTo(1);
+        }
+    }
+
     // ------------------------------------------------------------------ takeover
 
     @ParameterizedTest(name = "mqtt version {0}")
@@ -288,45 +300,6 @@ class PahoV3SessionTest {
                 assertThat(second.next(WAIT).payload()).isEqualTo("still-works");
                 assertThat(second.client.isConnected()).isTrue();
             }
-        }
-    }
-
-    // ------------------------------------------------------------------ keep alive
-
-    @Test
-    void silentClientIsDisconnectedAfterOneAndAHalfTimesKeepAlive() {
-        try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
-            long start = System.nanoTime();
-            assertThat(c.awaitClosed(Duration.ofMillis(1000)))
-                    .as("must not be closed before the keep alive interval (1 s) has passed").isFalse();
-            assertThat(c.awaitClosed(Duration.ofSeconds(3))).as("closed after ~1.5 x keep alive").isTrue();
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(elapsedMs).as("[MQTT-3.1.2-24] close at 1.5 x keep alive (1500 ms)").isBetween(1_000L, 2_600L);
-        }
-    }
-
-    @Test
-    void clientThatPingsWithinKeepAliveStaysConnected() {
-        try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
-            for (int i = 0; i < 6; i++) {
-                Await.sleep(Duration.ofMillis(500));
-                assertThat(c.pingreq()).as("connection still writable after %d pings", i).isTrue();
-                MqttMessage resp = c.expect(MqttMessageType.PINGRESP, WAIT);
-                assertThat(resp).isNotNull();
-            }
-            assertThat(c.isOpen()).isTrue();
-        }
-    }
-
-    @Test
-    void keepAliveZeroDisablesTheTimeout() {
-        try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 0, null);
-            assertThat(c.awaitClosed(Duration.ofMillis(2_000))).isFalse();
-            assertThat(c.pingreq()).isTrue();
-            c.expect(MqttMessageType.PINGRESP, WAIT);
         }
     }
 }
