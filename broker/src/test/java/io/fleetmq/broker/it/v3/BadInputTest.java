@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Bad input at packet level: the offending connection is closed (MQTT 5: DISCONNECT with the reason code from
- * BEHAVIOUR.md first), and a well-behaved client connected beforehand keeps publishing and receiving normally.
+ * docs/mqtt-conformance.md "Choices the spec leaves open" first), and a well-behaved client connected beforehand keeps publishing and receiving normally.
  * The broker runs with {@code mqtt.maxPacketSize = 2048} so the oversize cases are cheap.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -150,7 +150,7 @@ class BadInputTest {
         assertBystanderHealthy(bad.name());
     }
 
-    /** BEHAVIOUR.md: one WARN log line per bad-input event. */
+    /** docs/mqtt-conformance.md "Choices the spec leaves open": one WARN log line per bad-input event. */
     private static void assertOneWarning(LogCapture log, String clientId, String what) {
         String key = "client=" + clientId + " ";
         Await.until(WAIT, "a WARN line for " + clientId + " after " + what, () -> log.warningsContaining(key) >= 1);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Graceful shutdown ({@code FleetMqBroker.close()}) seen by MQTT 3.1.1 clients: connections are closed, the listener
- * stops accepting, and wills are NOT published (BEHAVIOUR.md: a rolling restart must not raise "device offline"
+ * stops accepting, and wills are NOT published (docs/mqtt-conformance.md "Choices the spec leaves open": a rolling restart must not raise "device offline"
  * alarms). The v5 DISCONNECT 0x8B is covered by the it/v5 tests.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

@@ -119,7 +119,7 @@ class AckReasonCodesTest {
     }
 
     // 3.2.2.3.11 + 3.9.3: subscription identifiers disabled -> CONNACK Subscription Identifiers Available = 0 and a
-    // SUBSCRIBE carrying one gets SUBACK 0xA1 (FleetMQ answers with SUBACK, BEHAVIOUR.md).
+    // SUBSCRIBE carrying one gets SUBACK 0xA1 (FleetMQ answers with SUBACK, docs/mqtt-conformance.md "Choices the spec leaves open").
     @Test
     void subscriptionIdentifiersDisabledGives0xA1() {
         try (TestBroker broker = TestBroker.start(c -> c.withMqtt(MqttConfigs.features(c.mqtt(), true, true, false)));

@@ -49,7 +49,7 @@ class GracefulShutdownTest {
         }
     }
 
-    // BEHAVIOUR.md (documented deviation choice): wills are NOT published on a broker shutdown. A watcher subscribed
+    // docs/mqtt-conformance.md "Choices the spec leaves open" (documented deviation choice): wills are NOT published on a broker shutdown. A watcher subscribed
     // to the will topic sees DISCONNECT 0x8B but no will PUBLISH before it.
     @Test
     void willIsNotPublishedOnBrokerShutdown() {

@@ -50,7 +50,7 @@ class SessionExpiryTest {
             pub.connect();
             pub.publish("se/queue", "offline-1", 1, false);
             pub.publish("se/queue", "offline-2", 1, false);
-            pub.publish("se/queue", "offline-qos0", 0, false); // QoS 0 is not queued for offline sessions (BEHAVIOUR)
+            pub.publish("se/queue", "offline-qos0", 0, false); // QoS 0 is not queued for offline sessions (docs/mqtt-conformance.md)
         }
         try (PahoV5Client again = new PahoV5Client(broker, "se-persist")) {
             IMqttToken connack = again.connect(PahoV5Client.options(false, 30));

@@ -35,7 +35,7 @@ class SharedSubscriptionTest {
     }
 
     // 4.8.2: each message matching a shared subscription goes to exactly one member of the group; FleetMQ
-    // distributes round-robin over connected members (BEHAVIOUR.md), so 10 messages over 2 members -> 5 each.
+    // distributes round-robin over connected members (docs/mqtt-conformance.md "Choices the spec leaves open"), so 10 messages over 2 members -> 5 each.
     @Test
     void sharedSubscriptionDeliversEachMessageToOneMemberRoundRobin() throws Exception {
         Mqtt5BlockingClient hive = HiveV5.client(broker, "sh-hive");
@@ -96,7 +96,7 @@ class SharedSubscriptionTest {
     }
 
     // 4.8.2 ("If the Client's Session terminates before the Client reconnects, the Server SHOULD send the
-    // Application Message to another Client that is subscribed to the same Shared Subscription") and BEHAVIOUR.md:
+    // Application Message to another Client that is subscribed to the same Shared Subscription") and docs/mqtt-conformance.md "Choices the spec leaves open":
     // a raw member that never PUBACKs its QoS 1 message disconnects (session expiry 0 -> session ends); the message
     // is re-sent to the other member.
     @Test
@@ -132,7 +132,7 @@ class SharedSubscriptionTest {
         }
     }
 
-    // 4.8.2 / BEHAVIOUR.md: retained messages are not sent on a shared subscribe.
+    // 4.8.2 / docs/mqtt-conformance.md "Choices the spec leaves open": retained messages are not sent on a shared subscribe.
     @Test
     void retainedMessagesAreNotSentOnSharedSubscribe() throws Exception {
         try (PahoV5Client pub = new PahoV5Client(broker, "sh-ret-pub");

@@ -82,7 +82,7 @@ class SubscriptionOptionsTest {
         }
     }
 
-    // [MQTT-3.3.4-2] one copy at the maximum QoS of all matching subscriptions (FleetMQ sends one copy, BEHAVIOUR.md),
+    // [MQTT-3.3.4-2] one copy at the maximum QoS of all matching subscriptions (FleetMQ sends one copy, docs/mqtt-conformance.md "Choices the spec leaves open"),
     // [MQTT-3.3.4-4] that single copy carries the identifiers of all matching subscriptions (order not significant).
     @Test
     void overlappingSubscriptionsDeliverOneCopyWithAllIdentifiersAtMaxQos() {
@@ -106,7 +106,7 @@ class SubscriptionOptionsTest {
         }
     }
 
-    // [MQTT-3.3.4-2] / BEHAVIOUR.md with a library client: overlapping "ovh/#" (QoS 0) and "ovh/+" (QoS 2),
+    // [MQTT-3.3.4-2] / docs/mqtt-conformance.md "Choices the spec leaves open" with a library client: overlapping "ovh/#" (QoS 0) and "ovh/+" (QoS 2),
     // QoS 1 publish -> exactly one copy at QoS 1 (min of publish QoS and max granted).
     @Test
     void overlappingSubscriptionsDeliverOnceAtHighestGrantedQos() throws Exception {

@@ -123,7 +123,7 @@ class TopicAliasTest {
         }
     }
 
-    // Other clients are unaffected by one client's alias error (BEHAVIOUR.md "Other clients never affected").
+    // Other clients are unaffected by one client's alias error (docs/mqtt-conformance.md "Choices the spec leaves open" "Other clients never affected").
     @Test
     void aliasErrorDoesNotAffectOtherClients() throws Exception {
         try (PahoV5Client sub = new PahoV5Client(broker, "ta-iso-sub");
