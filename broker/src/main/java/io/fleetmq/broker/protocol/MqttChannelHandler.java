@@ -45,10 +45,30 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private boolean normalDisconnect;
 
     public MqttChannelHandler(BrokerContext ctx) {
-        this.ctx = ctx;
-        this.connectProcessor = new ConnectProcessor(ctx);
-        this.publishProcessor = new PublishProcessor(ctx);
-        this.subscribeProcessor = new SubscribeProcessor(ctx);
+        this(new Processors(ctx));
+    }
+
+    /** Shares the stateless processors between all connections: a connection costs only its own state. */
+    public MqttChannelHandler(Processors processors) {
+        this.ctx = processors.ctx;
+        this.connectProcessor = processors.connect;
+        this.publishProcessor = processors.publish;
+        this.subscribeProcessor = processors.subscribe;
+    }
+
+    /** The packet processors of one broker; they keep no per-connection state, so one set serves every channel. */
+    public static final class Processors {
+        private final BrokerContext ctx;
+        private final ConnectProcessor connect;
+        private final PublishProcessor publish;
+        private final SubscribeProcessor subscribe;
+
+        public Processors(BrokerContext ctx) {
+            this.ctx = ctx;
+            this.connect = new ConnectProcessor(ctx);
+            this.publish = new PublishProcessor(ctx);
+            this.subscribe = new SubscribeProcessor(ctx);
+        }
     }
 
     /** The connection this handler serves, for shutdown and (later) the admin API. */

@@ -62,10 +62,10 @@ public final class MqttConnection implements ClientConnection {
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final Runnable flushTask = this::flushPending;
 
-    /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. */
-    private final Map<Integer, String> inboundAliases = new HashMap<>();
-    /** Aliases we assigned for this client; guarded by the session lock (all sends hold it). */
-    private final Map<String, Integer> outboundAliases = new HashMap<>();
+    /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. Made on first use: most never alias. */
+    private Map<Integer, String> inboundAliases;
+    /** Aliases we assigned for this client; guarded by the session lock (all sends hold it). Made on first use. */
+    private Map<String, Integer> outboundAliases;
 
     MqttConnection(Channel channel, BrokerStats stats, long nanoStart) {
         this.channel = channel;
@@ -143,6 +143,9 @@ public final class MqttConnection implements ClientConnection {
     }
 
     Map<Integer, String> inboundAliases() {
+        if (inboundAliases == null) {
+            inboundAliases = new HashMap<>();
+        }
         return inboundAliases;
     }
 
@@ -237,6 +240,9 @@ public final class MqttConnection implements ClientConnection {
     private String applyOutboundAlias(String topic, MqttProperties props) {
         if (clientTopicAliasMaximum == 0) {
             return topic;
+        }
+        if (outboundAliases == null) {
+            outboundAliases = new HashMap<>();
         }
         Integer alias = outboundAliases.get(topic);
         if (alias != null) {

@@ -14,10 +14,12 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final BrokerContext ctx;
     private final ChannelGroup clients;
+    private final MqttChannelHandler.Processors processors;
 
     MqttChannelInitializer(BrokerContext ctx, ChannelGroup clients) {
         this.ctx = ctx;
         this.clients = clients;
+        this.processors = new MqttChannelHandler.Processors(ctx);
     }
 
     @Override
@@ -31,6 +33,6 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
                 .addLast(ChannelHandlerNames.MQTT_DECODER,
                         new MqttDecoder(maxRemainingLength, ctx.config().mqtt().maxClientIdLength()))
                 .addLast(ChannelHandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE)
-                .addLast(ChannelHandlerNames.MQTT_HANDLER, new MqttChannelHandler(ctx));
+                .addLast(ChannelHandlerNames.MQTT_HANDLER, new MqttChannelHandler(processors));
     }
 }
