@@ -68,6 +68,9 @@ public final class FleetMqBroker implements AutoCloseable {
                 long interval = Math.max(1, config.sys().interval().toMillis());
                 sysTask = server.workers().next().scheduleAtFixedRate(sys, 0, interval, TimeUnit.MILLISECONDS);
             }
+            // Expired retained messages are never delivered (checked at delivery); this frees their memory.
+            server.workers().next().scheduleAtFixedRate(
+                    () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
             return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
         } catch (RuntimeException | InterruptedException e) {

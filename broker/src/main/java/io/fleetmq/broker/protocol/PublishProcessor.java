@@ -78,6 +78,16 @@ final class PublishProcessor {
         if (pp.responseTopic() != null && TopicFilters.validateTopicName(pp.responseTopic()) != null) {
             return ProtocolViolation.protocolError("response topic is not a valid topic name [MQTT-3.3.2-14]");
         }
+        boolean sysTopic = topic.startsWith("$SYS/") || topic.equals("$SYS");
+        if (sysTopic && conn.isV5()) {
+            // $SYS is the broker's own namespace. A v5 error ack ends the exchange (no PUBREL follows a PUBREC
+            // >= 0x80 [MQTT-4.3.3-...]), so nothing is recorded.
+            if (qos > 0) {
+                conn.send(conn.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, vh.packetId(),
+                        ReasonCodes.NOT_AUTHORIZED));
+            }
+            return null;
+        }
         Session session = conn.session();
         if (qos == 2 && !session.beginInboundQos2(vh.packetId())) {
             // A re-sent QoS 2 PUBLISH before PUBREL: acknowledged again but not routed again [MQTT-4.3.3-9].
@@ -90,17 +100,13 @@ final class PublishProcessor {
         }
         ctx.stats().messagesReceived.increment();
         int delivered = 0;
-        if (topic.startsWith("$SYS/") || topic.equals("$SYS")) {
-            // $SYS is the broker's own namespace; clients cannot write into it.
-            delivered = -1;
-        } else {
+        if (!sysTopic) { // v3 publishes into $SYS are acknowledged (v3 has no error ack) and dropped.
             PublishMessage message = new PublishMessage(topic, qos, msg.fixedHeader().isRetain(),
                     ByteBufUtil.getBytes(msg.payload()), pp, conn.clientId(), ctx.nanoClock().getAsLong());
             delivered = ctx.router().publish(message);
         }
         if (qos > 0) {
-            byte reason = delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS
-                    : delivered < 0 ? ReasonCodes.NOT_AUTHORIZED : ReasonCodes.SUCCESS;
+            byte reason = delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS;
             conn.send(conn.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, vh.packetId(),
                     conn.isV5() ? reason : ReasonCodes.SUCCESS));
         }

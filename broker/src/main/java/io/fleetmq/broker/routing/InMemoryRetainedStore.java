@@ -139,6 +139,7 @@ public final class InMemoryRetainedStore implements RetainedStore {
      *
      * @return how many were removed
      */
+    @Override
     public int removeExpired(long nowNanos) {
         int removed = 0;
         for (PublishMessage message : byTopic.values()) {

@@ -17,4 +17,7 @@ public interface RetainedStore {
     List<PublishMessage> match(String topicFilter);
 
     int size();
+
+    /** Drops retained messages whose v5 expiry has passed [MQTT-3.3.2-5]; returns how many. */
+    int removeExpired(long nowNanos);
 }
