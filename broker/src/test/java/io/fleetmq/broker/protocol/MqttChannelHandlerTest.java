@@ -775,6 +775,23 @@ class MqttChannelHandlerTest {
         }
 
         @Test
+        void messageLargerThanTheClientsMaximumPacketSizeIsDroppedNotKeptInflight() {
+            // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
+            use(EmbeddedBroker.defaults());
+            Client sub = broker.client(V5);
+            sub.connect(sub.connectBuilder("sub").properties(props(MqttPropertyType.MAXIMUM_PACKET_SIZE, 64))
+                    .build());
+            subackCodes(sub, "a/b", 1);
+            Client pub = connected(V5, "pub");
+            pub.publish("a/b", 1, false, false, 1, null, "x".repeat(100));
+            pub.publish("a/b", 1, false, false, 2, null, "small");
+            assertThat(sub.received()).extracting(m -> ((MqttPublishMessage) m).variableHeader().topicName())
+                    .as("only the small one").containsExactly("a/b");
+            assertThat(broker.stats.messagesDropped.sum()).isEqualTo(1);
+            assertThat(broker.store.get("sub").inflightCount()).isEqualTo(1);
+        }
+
+        @Test
         void v5PubrelForUnknownPacketIdGetsPubcomp0x92() {
             // v5 3.7.2.1: Packet Identifier not found.
             Client c = connected(V5, "dev-1");

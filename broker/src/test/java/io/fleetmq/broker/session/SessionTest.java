@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The session state machine on its own: inflight window, bounded queue, QoS 1/2 acknowledgement flows, redelivery
@@ -242,10 +243,10 @@ class SessionTest {
         assertThat(second.sent()).extracting(RecordingConnection.Sent::type, RecordingConnection.Sent::packetId,
                         RecordingConnection.Sent::dup)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("PUBLISH", idA, true),
-                        org.assertj.core.groups.Tuple.tuple("PUBREL", idB, false),
-                        org.assertj.core.groups.Tuple.tuple("PUBLISH", idC, true),
-                        org.assertj.core.groups.Tuple.tuple("PUBLISH", idD, true));
+                        tuple("PUBLISH", idA, true),
+                        tuple("PUBREL", idB, false),
+                        tuple("PUBLISH", idC, true),
+                        tuple("PUBLISH", idD, true));
         assertThat(second.publishedTopics()).containsExactly("a", "c", "d");
     }
 
