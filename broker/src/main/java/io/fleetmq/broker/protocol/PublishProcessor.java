@@ -66,6 +66,10 @@ final class PublishProcessor {
                 }
             }
         }
+        if (topic.isEmpty()) {
+            // A zero-length topic is only allowed together with a Topic Alias (v5 3.3.2.3.4).
+            return ProtocolViolation.protocolError("empty topic name without a topic alias");
+        }
         String problem = MqttStrings.invalidReason(topic);
         if (problem != null) {
             return ProtocolViolation.malformed("topic name: " + problem + " [MQTT-1.5.4-1]");
@@ -95,7 +99,9 @@ final class PublishProcessor {
             return null;
         }
         if (qos == 2 && session.inboundQos2Count() > mqtt.receiveMaximum()) {
-            // [MQTT-3.3.4-9]: more unacknowledged QoS 2 PUBLISHes than our Receive Maximum.
+            // [MQTT-3.3.4-9]: more unacknowledged QoS 2 PUBLISHes than our Receive Maximum. This one is refused,
+            // so it is forgotten: re-sent after a reconnect it must be routed.
+            session.releaseInboundQos2(vh.packetId());
             return new ProtocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
         }
         ctx.stats().messagesReceived.increment();

@@ -56,11 +56,11 @@ public final class SessionManager {
                                     ClientConnection connection) {
         Session existing = store.get(clientId);
         boolean present = false;
+        ClientConnection replaced = null;
         if (existing != null) {
-            ClientConnection old = existing.connection();
-            if (old != null) {
-                existing.detach(old);
-                old.closeForTakeover();
+            replaced = existing.connection();
+            if (replaced != null) {
+                existing.detach(replaced);
             }
             existing.cancelExpiry();
             if (cleanStart) {
@@ -76,6 +76,11 @@ public final class SessionManager {
         Session session = store.computeIfAbsent(clientId,
                 id -> new Session(id, limits, stats, nanoClock));
         session.expiryIntervalSeconds(expirySeconds);
+        if (replaced != null) {
+            // Closed only now, with the store already showing the outcome: the old connection's close may run
+            // synchronously (same event loop) and decides about its will from whether its session lived on.
+            replaced.closeForTakeover();
+        }
         return new Opened(session, present);
     }
 
@@ -85,9 +90,11 @@ public final class SessionManager {
      */
     public synchronized void closed(Session session, ClientConnection connection, Will will, boolean takenOver) {
         if (takenOver || !session.detach(connection)) {
-            // A newer connection for this client id resumed or replaced the session: only an undelayed will is
-            // published, a delayed one is cancelled by the new connection's arrival [MQTT-3.1.3-9].
-            if (will != null && will.delaySeconds() == 0 && !shuttingDown) {
+            // A newer connection for this client id took over. If it resumed this session, a delayed will is
+            // cancelled by its arrival [MQTT-3.1.3-9]; if it started clean, this session has ended, and a will is
+            // published when its session ends, delay or not (v5 3.1.2.5).
+            boolean sessionEnded = store.get(session.clientId()) != session;
+            if (will != null && (will.delaySeconds() == 0 || sessionEnded)) {
                 publishWill(will);
             }
             return;
@@ -141,7 +148,7 @@ public final class SessionManager {
     /** Ends a session: a will still waiting is published now [MQTT-3.1.2-8], subscriptions are removed. */
     private void end(Session session) {
         Will will = session.takePendingWill();
-        if (will != null && !shuttingDown) {
+        if (will != null) {
             publishWill(will);
         }
         store.remove(session.clientId(), session);
@@ -152,7 +159,8 @@ public final class SessionManager {
     }
 
     private void publishWill(Will will) {
-        if (events != null) {
+        // No wills once the node is stopping, even one whose delay runs out during the grace period.
+        if (events != null && !shuttingDown) {
             events.publishWill(will.message().withReceivedAt(nanoClock.getAsLong()));
         }
     }

@@ -20,7 +20,6 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -608,8 +607,6 @@ class MqttChannelHandlerTest {
     }
 
     // =================================================================== further paths
-    // Tests annotated @Disabled("SUSPECTED BUG ...") fail against the current broker; they state the expected
-    // behaviour and are kept out of the green run until main decides/fixes (see the commit message).
 
     @Nested
     class FurtherPaths {
@@ -642,9 +639,6 @@ class MqttChannelHandlerTest {
             c.publish("a/b", 0, false, false, 0, stringProp(MqttPropertyType.RESPONSE_TOPIC, "r/#"), "x");
             assertDisconnected(c, 0x82);
         }
-
-        @Disabled("SUSPECTED BUG (minor): broker sends DISCONNECT 0x90 Topic Name invalid (PublishProcessor: "
-                + "TopicFilters.validateTopicName(\"\") -> TOPIC_NAME_INVALID); v5 3.3.2.3.4 calls it a Protocol Error")
         @Test
         void v5PublishWithEmptyTopicAndNoAliasGetsDisconnect0x82() {
             // v5 3.3.2.3.4: "It is a Protocol Error if the Topic Name is zero length and there is no Topic Alias."
@@ -652,10 +646,6 @@ class MqttChannelHandlerTest {
             c.publish("", 0, false, false, 0, null, "x");
             assertDisconnected(c, 0x82);
         }
-
-        @Disabled("SUSPECTED BUG: PublishProcessor.publish records the packet id (beginInboundQos2) before the "
-                + "receive-maximum check and does not remove it on the 0x93 path; the re-sent PUBLISH is then "
-                + "treated as a duplicate (PUBREC, not routed): message lost")
         @Test
         void qos2PublishRefusedWith0x93IsRoutedWhenResentAfterReconnect() {
             // [MQTT-4.4.0-1]: the client re-sends the unacknowledged PUBLISH on the resumed session; the broker
@@ -683,9 +673,6 @@ class MqttChannelHandlerTest {
                     .containsExactly(MqttMessageType.PUBCOMP, MqttMessageType.PUBREC);
             assertThat(sub.received()).as("\"second\" reaches the subscriber once").hasSize(1);
         }
-
-        @Disabled("SUSPECTED BUG: SessionManager.closed(takenOver=true) drops a delayed will even when the new "
-                + "connection used Clean Start 1, i.e. the old session ended (end() ran before the will was pending)")
         @Test
         void takeoverWithCleanStartPublishesTheOldConnectionsDelayedWill() {
             // v5 3.1.2.5 / [MQTT-3.1.3-9]: the will is published when the Will Delay Interval passes or the

@@ -5,7 +5,6 @@ import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.message.PublishProperties;
 import io.fleetmq.broker.metrics.BrokerStats;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -273,7 +272,6 @@ class SessionManagerTest {
      * will with a delay. v5 3.1.2.5: the will is due when the delay passes or the session ends, whichever is first;
      * the old session has ended, and [MQTT-3.1.3-9] only cancels it for a new connection to <em>this</em> session.
      */
-    @Disabled("suspected bug: delayed will of a connection taken over with Clean Start 1 is never published")
     @Test
     void takeoverWithCleanStartPublishesTheOldConnectionsDelayedWill() {
         RecordingConnection first = new RecordingConnection();
@@ -311,13 +309,9 @@ class SessionManagerTest {
     }
 
     /**
-     * OPEN QUESTION / SUSPECTED BUG (reported, not fixed here): {@code SessionManager.end} checks
-     * {@code shuttingDown} before publishing a pending will, but the will-delay timer task
-     * ({@code publishPendingWill}) does not, so a will whose delay timer fires after {@code shuttingDown()} (e.g.
-     * during the shutdown grace period) is still published. Here the delay is min(300, expiry 10) = 10 s, so the
-     * timer path, not {@code end}, publishes it. Disabled until the intended behaviour is decided.
+     * No wills at all once the node is stopping, including one whose delay timer fires during the shutdown grace
+     * period. Here the delay is min(300, expiry 10) = 10 s, so the timer path, not session end, would publish it.
      */
-    @Disabled("suspected bug: SessionManager.publishPendingWill ignores shuttingDown (end() honours it)")
     @Test
     void shuttingDownAlsoSuppressesAWillAlreadyWaitingOutItsDelay() {
         RecordingConnection c = new RecordingConnection();
