@@ -90,7 +90,7 @@ public final class RawMqttClient implements AutoCloseable {
         this.inbound = inbound;
     }
 
-    public static RawMqttClient open(TestBroker broker) {
+    public static RawMqttClient open(BrokerEndpoint broker) {
         return open(broker.host(), broker.port());
     }
 

@@ -8,14 +8,15 @@ import io.fleetmq.broker.config.TcpListenerConfig;
 import java.util.function.UnaryOperator;
 
 /**
- * A real broker on 127.0.0.1 with an OS-assigned port, for tests that talk to it over real sockets.
+ * A real broker on 127.0.0.1 with an OS-assigned port, for tests that talk to it over real sockets. For a broker per
+ * test class or per test managed by JUnit, see {@link BrokerExtension}.
  * <pre>
  * try (TestBroker broker = TestBroker.start()) {
  *     client.connect(broker.uri());
  * }
  * </pre>
  */
-public final class TestBroker implements AutoCloseable {
+public final class TestBroker implements AutoCloseable, BrokerEndpoint {
     private final FleetMqBroker broker;
 
     private TestBroker(FleetMqBroker broker) {
@@ -42,17 +43,14 @@ public final class TestBroker implements AutoCloseable {
         return broker;
     }
 
+    @Override
     public int port() {
         return broker.tcpAddress().getPort();
     }
 
+    @Override
     public String host() {
         return "127.0.0.1";
-    }
-
-    /** {@code tcp://127.0.0.1:PORT}, the form Paho expects. */
-    public String uri() {
-        return "tcp://" + host() + ":" + port();
     }
 
     @Override

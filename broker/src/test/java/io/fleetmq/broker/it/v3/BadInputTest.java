@@ -1,8 +1,8 @@
 package io.fleetmq.broker.it.v3;
 
 import io.fleetmq.broker.config.MqttConfig;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -11,19 +11,17 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,33 +36,24 @@ class BadInputTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final int MAX_PACKET = 2048;
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-    private RawMqttClient bystander;
-    private String bystanderTopic;
-
-    @BeforeAll
-    static void startBroker() {
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.with(c -> {
         MqttConfig d = MqttConfig.defaults();
-        broker = TestBroker.start(c -> c.withMqtt(new MqttConfig(MAX_PACKET, d.receiveMaximum(), d.topicAliasMaximum(),
+        return c.withMqtt(new MqttConfig(MAX_PACKET, d.receiveMaximum(), d.topicAliasMaximum(),
                 d.maxKeepAlive(), d.maxQos(), d.retainAvailable(), d.wildcardSubscriptionAvailable(),
                 d.sharedSubscriptionAvailable(), d.subscriptionIdentifiersAvailable(), d.maxClientIdLength(),
-                d.connectTimeout())));
-    }
+                d.connectTimeout()));
+    });
 
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    private RawMqttClient bystander;
+    private String bystanderTopic;
 
     @BeforeEach
     void connectBystander() {
         bystander = RawMqttClient.open(broker);
-        bystander.connect("bystander" + SEQ.incrementAndGet(), MqttVersion.MQTT_3_1_1, true, 60, null);
-        bystanderTopic = "bystander/" + SEQ.incrementAndGet();
+        bystander.connect(broker.uniqueId("bystander"), MqttVersion.MQTT_3_1_1, true, 60, null);
+        bystanderTopic = broker.uniqueTopic("bystander");
         bystander.subscribe(bystanderTopic, MqttQoS.AT_LEAST_ONCE);
         assertBystanderHealthy("before");
     }
@@ -77,7 +66,7 @@ class BadInputTest {
     /** The well-behaved client is still connected, can publish (PUBACK) and receives its own message. */
     private void assertBystanderHealthy(String when) {
         assertThat(bystander.isOpen()).as("bystander still connected (%s)", when).isTrue();
-        String payload = "alive-" + when + "-" + SEQ.incrementAndGet();
+        String payload = "alive-" + when + "-" + broker.nextSequence();
         bystander.publishAndAwaitAck(bystanderTopic, payload, MqttQoS.AT_LEAST_ONCE, false);
         MqttPublishMessage p = bystander.awaitPacket(MqttMessageType.PUBLISH, -1, WAIT);
         assertThat(RawMqttClient.payloadAsString(p)).isEqualTo(payload);
@@ -131,7 +120,7 @@ class BadInputTest {
     }
 
     private static String clientId() {
-        return "bad" + SEQ.incrementAndGet();
+        return broker.uniqueId("bad");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -183,7 +172,7 @@ class BadInputTest {
     void publishLargerThanMaxPacketSizeClosesV311Connection() {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
             c.connect(clientId(), MqttVersion.MQTT_3_1_1, true, 60, null);
-            c.publish("big/" + SEQ.incrementAndGet(), new byte[MAX_PACKET + 100], MqttQoS.AT_LEAST_ONCE, false);
+            c.publish(broker.uniqueTopic("big"), new byte[MAX_PACKET + 100], MqttQoS.AT_LEAST_ONCE, false);
             assertThat(c.awaitClosed(WAIT)).isTrue();
         }
         assertBystanderHealthy("oversize-v311");
@@ -193,7 +182,7 @@ class BadInputTest {
     void publishLargerThanMaxPacketSizeGetsV5Disconnect0x95() {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
             c.connect(clientId(), MqttVersion.MQTT_5, true, 60, null);
-            c.publish("big/" + SEQ.incrementAndGet(), new byte[MAX_PACKET + 100], MqttQoS.AT_LEAST_ONCE, false);
+            c.publish(broker.uniqueTopic("big"), new byte[MAX_PACKET + 100], MqttQoS.AT_LEAST_ONCE, false);
             assertDisconnectedWith(c, 0x95, "oversize PUBLISH");
         }
         assertBystanderHealthy("oversize-v5");

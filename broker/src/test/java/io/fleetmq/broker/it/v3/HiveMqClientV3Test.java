@@ -9,18 +9,16 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAck;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
-import io.fleetmq.broker.testing.TestBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,24 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HiveMqClientV3Test {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private static Mqtt3BlockingClient client(String prefix) {
         return MqttClient.builder().useMqttVersion3()
-                .identifier(prefix + SEQ.incrementAndGet())
+                .identifier(broker.uniqueId(prefix))
                 .serverHost(broker.host())
                 .serverPort(broker.port())
                 .buildBlocking();
@@ -56,10 +42,6 @@ class HiveMqClientV3Test {
         if (c.getState().isConnected()) {
             c.disconnect();
         }
-    }
-
-    private static String topic(String name) {
-        return "hv/" + name + "/" + SEQ.incrementAndGet();
     }
 
     @Test
@@ -77,7 +59,7 @@ class HiveMqClientV3Test {
     @ParameterizedTest
     @EnumSource(MqttQos.class)
     void publishAndSubscribeAtEachQos(MqttQos qos) throws Exception {
-        String t = topic("qos" + qos.getCode());
+        String t = broker.uniqueTopic("hv/qos" + qos.getCode());
         Mqtt3BlockingClient sub = client("s");
         Mqtt3BlockingClient pub = client("p");
         sub.connect();
@@ -103,7 +85,7 @@ class HiveMqClientV3Test {
 
     @Test
     void retainedMessageReachesALaterSubscriberAndCanBeCleared() throws Exception {
-        String t = topic("retained");
+        String t = broker.uniqueTopic("hv/retained");
         Mqtt3BlockingClient pub = client("p");
         pub.connect();
         pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).retain(true)
@@ -136,7 +118,7 @@ class HiveMqClientV3Test {
 
     @Test
     void wildcardSubscriptionAndUnsubscribe() throws Exception {
-        String root = topic("wild");
+        String root = broker.uniqueTopic("hv/wild");
         Mqtt3BlockingClient sub = client("s");
         Mqtt3BlockingClient pub = client("p");
         sub.connect();

@@ -1,15 +1,15 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,28 +41,20 @@ import static org.assertj.core.api.Assertions.fail;
 class MosquittoCliTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final AtomicInteger SEQ = new AtomicInteger();
     /** mosquitto_sub output format: qos|retain|topic|user-properties|payload (payload last: it may contain '|'). */
     private static final String FORMAT = "%q|%r|%t|%P|%p";
 
-    private static TestBroker broker;
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     @BeforeAll
-    static void requireClientsAndStartBroker() {
+    static void requireClients() {
         for (String tool : List.of("mosquitto_pub", "mosquitto_sub")) {
             if (onPath(tool) == null) {
                 fail(tool + " not found on PATH. Install the Mosquitto command line clients "
                         + "(Debian/Ubuntu: apt-get install -y mosquitto-clients; CI installs them) - this interop "
                         + "test is not skipped when they are missing.");
             }
-        }
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -75,14 +66,10 @@ class MosquittoCliTest {
         return versions().flatMap(v -> Stream.of(0, 1, 2).map(q -> Arguments.of(v, q)));
     }
 
-    private static String topicRoot(String name) {
-        return "cli/" + name + "/" + SEQ.incrementAndGet();
-    }
-
     @ParameterizedTest(name = "{0} QoS {1}")
     @MethodSource("versionsAndQos")
     void mosquittoPubToMosquittoSubAtEachQos(String version, int qos) throws Exception {
-        String root = topicRoot("qos");
+        String root = broker.uniqueTopic("cli/qos");
         try (Sub sub = Sub.start(root, version, List.of("-q", "2", "-t", root + "/#"))) {
             sub.awaitReady();
             pub(version, "-q", String.valueOf(qos), "-t", root + "/x", "-m", "cli-" + qos);
@@ -98,7 +85,7 @@ class MosquittoCliTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void retainedMessageFromMosquittoPubReachesALaterMosquittoSubAndCanBeCleared(String version) throws Exception {
-        String t = topicRoot("retained");
+        String t = broker.uniqueTopic("cli/retained");
         pub(version, "-r", "-q", "1", "-t", t, "-m", "kept");
 
         Result got = run(List.of("mosquitto_sub", "-h", broker.host(), "-p", String.valueOf(broker.port()),
@@ -114,10 +101,10 @@ class MosquittoCliTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void willOfAKilledMosquittoSubIsPublished(String version) throws Exception {
-        String root = topicRoot("will");
+        String root = broker.uniqueTopic("cli/will");
         String willTopic = root + "/status";
         try (RawMqttClient watcher = RawMqttClient.open(broker)) {
-            watcher.connect("cliw" + SEQ.incrementAndGet(), MqttVersion.MQTT_3_1_1, true, 60, null);
+            watcher.connect(broker.uniqueId("cliw"), MqttVersion.MQTT_3_1_1, true, 60, null);
             watcher.subscribe(willTopic, MqttQoS.AT_LEAST_ONCE);
             try (Sub device = Sub.start(root, version, List.of("-q", "1", "-t", root + "/data/#",
                     "--will-topic", willTopic, "--will-payload", "offline", "--will-qos", "1"))) {
@@ -134,9 +121,9 @@ class MosquittoCliTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("versions")
     void willOfANormallyDisconnectingMosquittoClientIsNotPublished(String version) throws Exception {
-        String t = topicRoot("nowill");
+        String t = broker.uniqueTopic("cli/nowill");
         try (RawMqttClient watcher = RawMqttClient.open(broker)) {
-            watcher.connect("cliw" + SEQ.incrementAndGet(), MqttVersion.MQTT_3_1_1, true, 60, null);
+            watcher.connect(broker.uniqueId("cliw"), MqttVersion.MQTT_3_1_1, true, 60, null);
             watcher.subscribe(t + "/status", MqttQoS.AT_LEAST_ONCE);
             // mosquitto_sub -C 1 exits normally (DISCONNECT) after one message; the retained one ends it at once
             pub(version, "-r", "-q", "1", "-t", t + "/data", "-m", "x");
@@ -151,7 +138,7 @@ class MosquittoCliTest {
 
     @Test
     void v5UserPropertyFromMosquittoPubReachesV5Subscribers() throws Exception {
-        String root = topicRoot("userprop");
+        String root = broker.uniqueTopic("cli/userprop");
         try (Sub sub = Sub.start(root, "mqttv5", List.of("-q", "1", "-t", root + "/#"))) {
             sub.awaitReady();
             pub("mqttv5", "-q", "1", "-t", root + "/x", "-m", "with-props",
@@ -165,7 +152,7 @@ class MosquittoCliTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"mqttv311", "mqttv5"})
     void mosquittoSubReceivesFromMosquittoPubAcrossProtocolVersions(String subVersion) throws Exception {
-        String root = topicRoot("cross");
+        String root = broker.uniqueTopic("cli/cross");
         String pubVersion = subVersion.equals("mqttv5") ? "mqttv311" : "mqttv5";
         try (Sub sub = Sub.start(root, subVersion, List.of("-q", "2", "-t", root + "/#"))) {
             sub.awaitReady();
@@ -275,7 +262,7 @@ class MosquittoCliTest {
         /** Publishes QoS 0 probes to {@code probeTopic} (which the subscription must match) until one shows up. */
         void awaitReady(String probeTopic) throws Exception {
             try (RawMqttClient prober = RawMqttClient.open(broker)) {
-                prober.connect("prb" + SEQ.incrementAndGet(), MqttVersion.MQTT_3_1_1, true, 60, null);
+                prober.connect(broker.uniqueId("prb"), MqttVersion.MQTT_3_1_1, true, 60, null);
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 while (System.nanoTime() < deadline) {
                     if (!process.isAlive()) {

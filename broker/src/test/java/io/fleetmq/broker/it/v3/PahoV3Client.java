@@ -1,6 +1,6 @@
 package io.fleetmq.broker.it.v3;
 
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerEndpoint;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -8,6 +8,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.params.provider.Arguments;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** A Paho mqttv3 client whose received messages land in a queue (wait with bounded timeouts). */
 final class PahoV3Client implements AutoCloseable {
@@ -24,6 +26,12 @@ final class PahoV3Client implements AutoCloseable {
     /** A received message: topic, payload as UTF-8, QoS, retain and duplicate flags. */
     record Received(String topic, String payload, int qos, boolean retained, boolean duplicate) {
     }
+
+    /** Paho's MQTT 3.1.1 level. */
+    static final int V311 = MqttConnectOptions.MQTT_VERSION_3_1_1;
+    /** {@code @MethodSource} names of {@link #versions()} and {@link #versionsAndQos()}. */
+    static final String VERSIONS = "io.fleetmq.broker.it.v3.PahoV3Client#versions";
+    static final String VERSIONS_AND_QOS = "io.fleetmq.broker.it.v3.PahoV3Client#versionsAndQos";
 
     final MqttClient client;
     final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
@@ -50,6 +58,16 @@ final class PahoV3Client implements AutoCloseable {
         });
     }
 
+    /** Paho protocol levels 3 (MQTT 3.1) and 4 (3.1.1); {@code @MethodSource(VERSIONS)}. */
+    static Stream<Integer> versions() {
+        return Stream.of(MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1);
+    }
+
+    /** Every version with QoS 0, 1 and 2; {@code @MethodSource(VERSIONS_AND_QOS)}. */
+    static Stream<Arguments> versionsAndQos() {
+        return versions().flatMap(v -> Stream.of(0, 1, 2).map(q -> Arguments.of(v, q)));
+    }
+
     static MqttConnectOptions options(int mqttVersion, boolean cleanSession) {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(mqttVersion);
@@ -60,12 +78,13 @@ final class PahoV3Client implements AutoCloseable {
         return o;
     }
 
-    static PahoV3Client connect(TestBroker broker, String clientId, int mqttVersion, boolean cleanSession)
+    static PahoV3Client connect(BrokerEndpoint broker, String clientId, int mqttVersion, boolean cleanSession)
             throws MqttException {
         return connect(broker, clientId, options(mqttVersion, cleanSession));
     }
 
-    static PahoV3Client connect(TestBroker broker, String clientId, MqttConnectOptions options) throws MqttException {
+    static PahoV3Client connect(BrokerEndpoint broker, String clientId, MqttConnectOptions options)
+            throws MqttException {
         MqttClient c = new MqttClient(broker.uri(), clientId, new MemoryPersistence());
         c.setTimeToWait(5_000);
         PahoV3Client p = new PahoV3Client(c);

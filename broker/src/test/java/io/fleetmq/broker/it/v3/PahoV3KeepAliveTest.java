@@ -1,22 +1,20 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.fleetmq.broker.it.v3.PahoV3Client.V311;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,38 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PahoV3KeepAliveTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "ka/" + name + "/" + SEQ.incrementAndGet();
-    }
-
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     @Test
     void willIsPublishedWhenKeepAliveExpires() throws Exception {
-        String willTopic = topicRoot("willka");
-        try (PahoV3Client watcher = PahoV3Client.connect(broker, id("w"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+        String willTopic = broker.uniqueTopic("ka/willka");
+        try (PahoV3Client watcher = PahoV3Client.connect(broker, broker.uniqueId("w"), V311, true);
              RawMqttClient device = RawMqttClient.open(broker)) {
             watcher.subscribe(willTopic, 1);
-            device.connect(RawMqttClient.connectWithWill(id("d"), MqttVersion.MQTT_3_1_1, true, 1,
+            device.connect(RawMqttClient.connectWithWill(broker.uniqueId("d"), MqttVersion.MQTT_3_1_1, true, 1,
                     willTopic, "silent".getBytes(StandardCharsets.UTF_8), MqttQoS.AT_LEAST_ONCE, false, null));
             assertThat(watcher.next(WAIT).payload()).isEqualTo("silent");
             assertThat(device.awaitClosed(Duration.ofSeconds(1))).isTrue();
@@ -69,7 +46,7 @@ class PahoV3KeepAliveTest {
     @Test
     void silentClientIsDisconnectedAfterOneAndAHalfTimesKeepAlive() {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
+            c.connect(broker.uniqueId("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
             long start = System.nanoTime();
             assertThat(c.awaitClosed(Duration.ofMillis(1000)))
                     .as("must not be closed before the keep alive interval (1 s) has passed").isFalse();
@@ -83,7 +60,7 @@ class PahoV3KeepAliveTest {
     @Test
     void clientThatPingsWithinKeepAliveStaysConnected() {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
+            c.connect(broker.uniqueId("k"), MqttVersion.MQTT_3_1_1, true, 1, null);
             for (int i = 0; i < 6; i++) {
                 Await.sleep(Duration.ofMillis(500));
                 assertThat(c.pingreq()).as("connection still writable after %d pings", i).isTrue();
@@ -98,7 +75,7 @@ class PahoV3KeepAliveTest {
     @Test
     void keepAliveZeroDisablesTheTimeout() {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("k"), MqttVersion.MQTT_3_1_1, true, 0, null);
+            c.connect(broker.uniqueId("k"), MqttVersion.MQTT_3_1_1, true, 0, null);
             assertThat(c.awaitClosed(Duration.ofMillis(2_000))).isFalse();
             assertThat(c.pingreq()).isTrue();
             c.expect(MqttMessageType.PINGRESP, WAIT);

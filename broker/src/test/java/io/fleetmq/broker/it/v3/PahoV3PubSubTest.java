@@ -1,26 +1,21 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,45 +28,16 @@ class PahoV3PubSubTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    static Stream<Integer> versions() {
-        return Stream.of(MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1);
-    }
-
-    static Stream<Arguments> versionsAndQos() {
-        return versions().flatMap(v -> Stream.of(0, 1, 2).map(q -> Arguments.of(v, q)));
-    }
-
-    /** Client ids stay within the 23 characters MQTT 3.1 guarantees. */
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "ps/" + name + "/" + SEQ.incrementAndGet();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     @ParameterizedTest(name = "mqtt version {0}, QoS {1}")
-    @MethodSource("versionsAndQos")
+    @MethodSource(PahoV3Client.VERSIONS_AND_QOS)
     void messagePublishedAtQosIsDeliveredOnceAtThatQos(int version, int qos) throws Exception {
-        String t = topicRoot("qos");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("ps/qos");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(t, 2);
             pub.publish(t, "hello-" + qos, qos, false);
 
@@ -85,12 +51,12 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void deliveredQosIsDowngradedToTheSubscriptionQos(int version) throws Exception {
-        String t = topicRoot("downgrade");
-        try (PahoV3Client sub0 = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client sub1 = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("ps/downgrade");
+        try (PahoV3Client sub0 = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client sub1 = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub0.subscribe(t, 0);
             sub1.subscribe(t, 1);
             pub.publish(t, "m", 2, false);
@@ -101,11 +67,11 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void singleLevelWildcardMatchesExactlyOneLevel(int version) throws Exception {
-        String root = topicRoot("plus");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String root = broker.uniqueTopic("ps/plus");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(root + "/+/temp", 1);
             pub.publish(root + "/a/temp", "yes-1", 1, false);
             pub.publish(root + "/a/b/temp", "no-1", 1, false);
@@ -119,11 +85,11 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void multiLevelWildcardMatchesParentAndAllDescendants(int version) throws Exception {
-        String root = topicRoot("hash");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String root = broker.uniqueTopic("ps/hash");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(root + "/#", 1);
             pub.publish(root, "parent", 1, false);
             pub.publish(root + "/a", "child", 1, false);
@@ -136,11 +102,11 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void overlappingSubscriptionsDeliverOneCopyAtTheHighestGrantedQos(int version) throws Exception {
-        String root = topicRoot("overlap");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String root = broker.uniqueTopic("ps/overlap");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(root + "/#", 0);
             sub.subscribe(root + "/+", 1);
             sub.subscribe(root + "/x", 0);
@@ -154,11 +120,11 @@ class PahoV3PubSubTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void unsubscribeStopsDelivery(int version) throws Exception {
-        String t = topicRoot("unsub");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("ps/unsub");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(t, 1);
             pub.publish(t, "before", 1, false);
             assertThat(sub.next(WAIT).payload()).isEqualTo("before");
@@ -173,9 +139,9 @@ class PahoV3PubSubTest {
     @EnumSource(value = MqttVersion.class,
             names = {"MQTT_3_1", "MQTT_3_1_1"})
     void unsubackCarriesOnlyThePacketIdentifier(MqttVersion version) {
-        String t = topicRoot("unsuback");
+        String t = broker.uniqueTopic("ps/unsuback");
         try (RawMqttClient c = RawMqttClient.open(broker)) {
-            c.connect(id("u"), version, true, 60, null);
+            c.connect(broker.uniqueId("u"), version, true, 60, null);
             c.subscribe(t, MqttQoS.AT_LEAST_ONCE);
             int packetId = c.nextPacketId();
             c.send(MqttMessageBuilders.unsubscribe().messageId(packetId)

@@ -1,7 +1,7 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
@@ -9,11 +9,9 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,8 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.fleetmq.broker.it.v3.PahoV3Client.V311;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,29 +34,9 @@ class PahoV3RedeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "rd/" + name + "/" + SEQ.incrementAndGet();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private record Seen(int packetId, int qos, boolean dup, String payload) {
         static Seen of(MqttPublishMessage p) {
@@ -74,14 +52,14 @@ class PahoV3RedeliveryTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = MqttVersion.class, names = {"MQTT_3_1", "MQTT_3_1_1"})
     void unacknowledgedQos1AndQos2MessagesAreResentInOrderWithDupOnReconnect(MqttVersion version) {
-        String t = topicRoot("dup");
-        String subId = id("s");
+        String t = broker.uniqueTopic("rd/dup");
+        String subId = broker.uniqueId("s");
         List<Seen> first = new ArrayList<>();
         try (RawMqttClient sub = RawMqttClient.open(broker);
              RawMqttClient pub = RawMqttClient.open(broker)) {
             sub.connect(subId, version, false, 60, null);
             assertThat(sub.subscribe(t, MqttQoS.EXACTLY_ONCE).payload().grantedQoSLevels()).containsExactly(2);
-            pub.connect(id("p"), version, true, 60, null);
+            pub.connect(broker.uniqueId("p"), version, true, 60, null);
             pub.publishAndAwaitAck(t, "a-qos1", MqttQoS.AT_LEAST_ONCE, false);
             pub.publishAndAwaitAck(t, "b-qos2", MqttQoS.EXACTLY_ONCE, false);
             pub.publishAndAwaitAck(t, "c-qos1", MqttQoS.AT_LEAST_ONCE, false);
@@ -131,14 +109,14 @@ class PahoV3RedeliveryTest {
 
     @Test
     void pubrelIsResentOnReconnectForQos2MessageReceivedButNotCompleted() {
-        String t = topicRoot("pubrel");
-        String subId = id("s");
+        String t = broker.uniqueTopic("rd/pubrel");
+        String subId = broker.uniqueId("s");
         int packetId;
         try (RawMqttClient sub = RawMqttClient.open(broker);
              RawMqttClient pub = RawMqttClient.open(broker)) {
             sub.connect(subId, MqttVersion.MQTT_3_1_1, false, 60, null);
             sub.subscribe(t, MqttQoS.EXACTLY_ONCE);
-            pub.connect(id("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
+            pub.connect(broker.uniqueId("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
             pub.publishAndAwaitAck(t, "q2", MqttQoS.EXACTLY_ONCE, false);
 
             MqttPublishMessage p = expectPublish(sub);
@@ -166,11 +144,11 @@ class PahoV3RedeliveryTest {
 
     @Test
     void qos2PublishResentWithDupBeforePubrelIsDeliveredToSubscribersExactlyOnce() throws Exception {
-        String t = topicRoot("exactly");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
+        String t = broker.uniqueTopic("rd/exactly");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), V311, true);
              RawMqttClient pub = RawMqttClient.open(broker)) {
             sub.subscribe(t, 2);
-            pub.connect(id("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
+            pub.connect(broker.uniqueId("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
             byte[] payload = "only-once".getBytes(StandardCharsets.UTF_8);
             pub.publish(t, payload, MqttQoS.EXACTLY_ONCE, false, false, 7, null);
             pub.awaitPacket(MqttMessageType.PUBREC, 7, WAIT);
@@ -186,10 +164,10 @@ class PahoV3RedeliveryTest {
 
     @Test
     void qos2PublishResentAfterPublisherReconnectIsDeliveredExactlyOnce() throws Exception {
-        String t = topicRoot("exactly2");
-        String pubId = id("p");
+        String t = broker.uniqueTopic("rd/exactly2");
+        String pubId = broker.uniqueId("p");
         byte[] payload = "once-across-reconnect".getBytes(StandardCharsets.UTF_8);
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), V311, true)) {
             sub.subscribe(t, 2);
             try (RawMqttClient pub = RawMqttClient.open(broker)) {
                 pub.connect(pubId, MqttVersion.MQTT_3_1_1, false, 60, null);
@@ -216,13 +194,13 @@ class PahoV3RedeliveryTest {
 
     @Test
     void takeoverWithPersistentSessionResendsUnacknowledgedMessagesOnTheNewConnection() {
-        String t = topicRoot("takeover");
-        String subId = id("s");
+        String t = broker.uniqueTopic("rd/takeover");
+        String subId = broker.uniqueId("s");
         try (RawMqttClient old = RawMqttClient.open(broker);
              RawMqttClient pub = RawMqttClient.open(broker)) {
             old.connect(subId, MqttVersion.MQTT_3_1_1, false, 60, null);
             old.subscribe(t, MqttQoS.AT_LEAST_ONCE);
-            pub.connect(id("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
+            pub.connect(broker.uniqueId("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
             pub.publishAndAwaitAck(t, "unacked", MqttQoS.AT_LEAST_ONCE, false);
             int firstId = expectPublish(old).variableHeader().packetId();
 
@@ -253,12 +231,12 @@ class PahoV3RedeliveryTest {
     @Test
     void outboundInflightWindowIsBoundedAndRefillsAsMessagesAreAcknowledged() {
         int window = 32; // sessions.maxInflightMessages default
-        String t = topicRoot("inflight");
+        String t = broker.uniqueTopic("rd/inflight");
         try (RawMqttClient sub = RawMqttClient.open(broker);
              RawMqttClient pub = RawMqttClient.open(broker)) {
-            sub.connect(id("s"), MqttVersion.MQTT_3_1_1, true, 60, null);
+            sub.connect(broker.uniqueId("s"), MqttVersion.MQTT_3_1_1, true, 60, null);
             sub.subscribe(t, MqttQoS.AT_LEAST_ONCE);
-            pub.connect(id("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
+            pub.connect(broker.uniqueId("p"), MqttVersion.MQTT_3_1_1, true, 60, null);
             for (int i = 0; i < window + 8; i++) {
                 pub.publishAndAwaitAck(t, "m" + i, MqttQoS.AT_LEAST_ONCE, false);
             }

@@ -1,14 +1,11 @@
 package io.fleetmq.broker.it.v3;
 
 import io.fleetmq.broker.config.SysConfig;
-import io.fleetmq.broker.testing.TestBroker;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
@@ -16,9 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
+import static io.fleetmq.broker.it.v3.PahoV3Client.V311;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,47 +26,19 @@ class PahoV3RetainedAndSysTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start(c -> c.withSys(new SysConfig(true, Duration.ofMillis(200))));
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    static Stream<Integer> versions() {
-        return Stream.of(MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1);
-    }
-
-    static Stream<Arguments> versionsAndQos() {
-        return versions().flatMap(v -> Stream.of(0, 1, 2).map(q -> Arguments.of(v, q)));
-    }
-
-    /** Client ids stay within the 23 characters MQTT 3.1 guarantees. */
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "rs/" + name + "/" + SEQ.incrementAndGet();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker =
+            BrokerExtension.with(c -> c.withSys(new SysConfig(true, Duration.ofMillis(200))));
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void retainedMessageIsStoredAndSentToLaterSubscribersWithRetainFlag(int version) throws Exception {
-        String t = topicRoot("retain");
-        try (PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("rs/retain");
+        try (PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             pub.publish(t, "kept", 1, true);
         }
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true)) {
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true)) {
             sub.subscribe(t, 1);
             PahoV3Client.Received r = sub.next(WAIT);
             assertThat(r.payload()).isEqualTo("kept");
@@ -81,14 +49,14 @@ class PahoV3RetainedAndSysTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void newerRetainedMessageReplacesTheStoredOne(int version) throws Exception {
-        String t = topicRoot("replace");
-        try (PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("rs/replace");
+        try (PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             pub.publish(t, "first", 1, true);
             pub.publish(t, "second", 1, true);
         }
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true)) {
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true)) {
             sub.subscribe(t, 1);
             assertThat(sub.next(WAIT).payload()).isEqualTo("second");
             assertThat(sub.drain(QUIET)).as("only the newest retained message").isEmpty();
@@ -96,25 +64,25 @@ class PahoV3RetainedAndSysTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void emptyRetainedPayloadDeletesTheRetainedMessage(int version) throws Exception {
-        String t = topicRoot("delete");
-        try (PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("rs/delete");
+        try (PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             pub.publish(t, "doomed", 1, true);
             pub.publish(t, "", 1, true);
         }
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true)) {
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true)) {
             sub.subscribe(t, 1);
             assertThat(sub.drain(Duration.ofMillis(600))).as("no retained message after delete").isEmpty();
         }
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void retainFlagIsClearedWhenForwardingToAnExistingSubscription(int version) throws Exception {
-        String t = topicRoot("liveretain");
-        try (PahoV3Client sub = PahoV3Client.connect(broker, id("s"), version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        String t = broker.uniqueTopic("rs/liveretain");
+        try (PahoV3Client sub = PahoV3Client.connect(broker, broker.uniqueId("s"), version, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             sub.subscribe(t, 1);
             pub.publish(t, "live", 1, true);
             PahoV3Client.Received r = sub.next(WAIT);
@@ -125,9 +93,9 @@ class PahoV3RetainedAndSysTest {
 
     @Test
     void dollarSysTopicsAreNotMatchedByLeadingWildcardsButByExplicitSysFilter() throws Exception {
-        try (PahoV3Client wild = PahoV3Client.connect(broker, id("w"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
-             PahoV3Client plus = PahoV3Client.connect(broker, id("w"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
-             PahoV3Client sys = PahoV3Client.connect(broker, id("y"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+        try (PahoV3Client wild = PahoV3Client.connect(broker, broker.uniqueId("w"), V311, true);
+             PahoV3Client plus = PahoV3Client.connect(broker, broker.uniqueId("w"), V311, true);
+             PahoV3Client sys = PahoV3Client.connect(broker, broker.uniqueId("y"), V311, true)) {
             wild.subscribe("#", 0);
             plus.subscribe("+/broker/#", 0);
             sys.subscribe("$SYS/#", 0);
@@ -151,7 +119,7 @@ class PahoV3RetainedAndSysTest {
                 "$SYS/broker/clients/connected", "$SYS/broker/clients/total", "$SYS/broker/messages/received",
                 "$SYS/broker/messages/sent", "$SYS/broker/messages/dropped", "$SYS/broker/subscriptions/count",
                 "$SYS/broker/retained/count");
-        try (PahoV3Client sys = PahoV3Client.connect(broker, id("y"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+        try (PahoV3Client sys = PahoV3Client.connect(broker, broker.uniqueId("y"), V311, true)) {
             sys.subscribe("$SYS/broker/#", 0);
             Set<String> seen = new HashSet<>();
             Set<String> uptimes = new HashSet<>();
@@ -184,9 +152,9 @@ class PahoV3RetainedAndSysTest {
 
     @Test
     void sysMessageCountersIncreaseWithTraffic() throws Exception {
-        String t = topicRoot("sysctr");
-        try (PahoV3Client sys = PahoV3Client.connect(broker, id("y"), MqttConnectOptions.MQTT_VERSION_3_1_1, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+        String t = broker.uniqueTopic("rs/sysctr");
+        try (PahoV3Client sys = PahoV3Client.connect(broker, broker.uniqueId("y"), V311, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), V311, true)) {
             sys.subscribe("$SYS/broker/messages/received", 0);
             long before = Long.parseLong(sys.nextOn("$SYS/broker/messages/received", WAIT).payload().trim());
             for (int i = 0; i < 5; i++) {

@@ -2,6 +2,7 @@ package io.fleetmq.broker.it.v3;
 
 import io.fleetmq.broker.config.SessionsConfig;
 import io.fleetmq.broker.config.SysConfig;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -10,10 +11,9 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -21,10 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
+import static io.fleetmq.broker.it.v3.PahoV3Client.V311;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,33 +35,9 @@ class PahoV3SessionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    static Stream<Integer> versions() {
-        return Stream.of(MqttConnectOptions.MQTT_VERSION_3_1, MqttConnectOptions.MQTT_VERSION_3_1_1);
-    }
-
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "ss/" + name + "/" + SEQ.incrementAndGet();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     private static MqttVersion nettyVersion(int pahoVersion) {
         return pahoVersion == MqttConnectOptions.MQTT_VERSION_3_1 ? MqttVersion.MQTT_3_1 : MqttVersion.MQTT_3_1_1;
@@ -71,14 +46,14 @@ class PahoV3SessionTest {
     // ------------------------------------------------------------------ wills
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void willIsPublishedWhenTheConnectionDropsWithoutDisconnect(int version) throws Exception {
-        String willTopic = topicRoot("will");
-        try (PahoV3Client watcher = PahoV3Client.connect(broker, id("w"), version, true)) {
+        String willTopic = broker.uniqueTopic("ss/will");
+        try (PahoV3Client watcher = PahoV3Client.connect(broker, broker.uniqueId("w"), version, true)) {
             watcher.subscribe(willTopic, 1);
             MqttConnectOptions o = PahoV3Client.options(version, true);
             o.setWill(willTopic, "gone".getBytes(StandardCharsets.UTF_8), 1, false);
-            PahoV3Client device = PahoV3Client.connect(broker, id("d"), o);
+            PahoV3Client device = PahoV3Client.connect(broker, broker.uniqueId("d"), o);
             device.dropWithoutDisconnect();
             device.close();
 
@@ -90,14 +65,15 @@ class PahoV3SessionTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void willIsPublishedWhenTheSocketIsReset(int version) throws Exception {
-        String willTopic = topicRoot("willrst");
-        try (PahoV3Client watcher = PahoV3Client.connect(broker, id("w"), version, true);
+        String willTopic = broker.uniqueTopic("ss/willrst");
+        try (PahoV3Client watcher = PahoV3Client.connect(broker, broker.uniqueId("w"), version, true);
              RawMqttClient device = RawMqttClient.open(broker)) {
             watcher.subscribe(willTopic, 1);
-            MqttConnAckMessage ack = device.connect(RawMqttClient.connectWithWill(id("d"), nettyVersion(version), true, 60,
-                    willTopic, "crashed".getBytes(StandardCharsets.UTF_8), MqttQoS.AT_LEAST_ONCE, false, null));
+            MqttConnAckMessage ack = device.connect(RawMqttClient.connectWithWill(broker.uniqueId("d"),
+                    nettyVersion(version), true, 60, willTopic, "crashed".getBytes(StandardCharsets.UTF_8),
+                    MqttQoS.AT_LEAST_ONCE, false, null));
             assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
             device.resetConnection();
 
@@ -106,14 +82,14 @@ class PahoV3SessionTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void willIsNotPublishedOnNormalDisconnect(int version) throws Exception {
-        String willTopic = topicRoot("nowill");
-        try (PahoV3Client watcher = PahoV3Client.connect(broker, id("w"), version, true)) {
+        String willTopic = broker.uniqueTopic("ss/nowill");
+        try (PahoV3Client watcher = PahoV3Client.connect(broker, broker.uniqueId("w"), version, true)) {
             watcher.subscribe(willTopic, 1);
             MqttConnectOptions o = PahoV3Client.options(version, true);
             o.setWill(willTopic, "should-not-appear".getBytes(StandardCharsets.UTF_8), 1, false);
-            PahoV3Client device = PahoV3Client.connect(broker, id("d"), o);
+            PahoV3Client device = PahoV3Client.connect(broker, broker.uniqueId("d"), o);
             device.disconnect();
             device.close();
 
@@ -124,15 +100,15 @@ class PahoV3SessionTest {
     // ------------------------------------------------------------------ clean session / persistent sessions
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void persistentSessionReceivesQos1And2MessagesQueuedWhileOffline(int version) throws Exception {
-        String t = topicRoot("offline");
-        String subId = id("s");
+        String t = broker.uniqueTopic("ss/offline");
+        String subId = broker.uniqueId("s");
         try (PahoV3Client sub = PahoV3Client.connect(broker, subId, version, false)) {
             sub.subscribe(t, 2);
             sub.disconnect();
         }
-        try (PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+        try (PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             pub.publish(t, "q1-a", 1, false);
             pub.publish(t, "q0-not-queued", 0, false);
             pub.publish(t, "q2-b", 2, false);
@@ -154,16 +130,16 @@ class PahoV3SessionTest {
     }
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void cleanSessionDiscardsThePreviousSession(int version) throws Exception {
-        String t = topicRoot("clean");
-        String subId = id("s");
+        String t = broker.uniqueTopic("ss/clean");
+        String subId = broker.uniqueId("s");
         try (PahoV3Client sub = PahoV3Client.connect(broker, subId, version, false)) {
             sub.subscribe(t, 1);
             sub.disconnect();
         }
         try (PahoV3Client sub = PahoV3Client.connect(broker, subId, version, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), version, true)) {
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), version, true)) {
             assertThat(sub.sessionPresent).isFalse();
             pub.publish(t, "to-old-session", 1, false);
             assertThat(sub.drain(Duration.ofMillis(600))).as("subscriptions of the discarded session").isEmpty();
@@ -173,7 +149,7 @@ class PahoV3SessionTest {
     @Test
     void sessionPresentIsFalseForANewPersistentSession() throws Exception {
         try (RawMqttClient c = RawMqttClient.open(broker)) {
-            String cid = id("n");
+            String cid = broker.uniqueId("n");
             MqttConnAckMessage ack = c.connect(cid, MqttVersion.MQTT_3_1_1, false, 60, null);
             assertThat(ack.variableHeader().connectReturnCode()).isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
             assertThat(ack.variableHeader().isSessionPresent()).isFalse();
@@ -197,23 +173,23 @@ class PahoV3SessionTest {
         try (TestBroker small = TestBroker.start(c -> c
                 .withSessions(new SessionsConfig(3600, 32, bound, false))
                 .withSys(new SysConfig(true, Duration.ofMillis(200))))) {
-            String t = topicRoot("bound");
-            String subId = id("s");
-            try (PahoV3Client sub = PahoV3Client.connect(small, subId, MqttConnectOptions.MQTT_VERSION_3_1_1, false)) {
+            String t = broker.uniqueTopic("ss/bound");
+            String subId = broker.uniqueId("s");
+            try (PahoV3Client sub = PahoV3Client.connect(small, subId, V311, false)) {
                 sub.subscribe(t, 1);
                 sub.disconnect();
             }
-            try (PahoV3Client pub = PahoV3Client.connect(small, id("p"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            try (PahoV3Client pub = PahoV3Client.connect(small, broker.uniqueId("p"), V311, true)) {
                 for (int i = 0; i < 12; i++) {
                     pub.publish(t, "m" + i, 1, false);
                 }
             }
-            try (PahoV3Client sub = PahoV3Client.connect(small, subId, MqttConnectOptions.MQTT_VERSION_3_1_1, false)) {
+            try (PahoV3Client sub = PahoV3Client.connect(small, subId, V311, false)) {
                 List<String> got = sub.drain(Duration.ofMillis(800)).stream().map(PahoV3Client.Received::payload).toList();
                 assertThat(got).as("newest dropped when full: only the first %d are kept", bound)
                         .containsExactlyElementsOf(IntStream.range(0, bound).mapToObj(i -> "m" + i).toList());
             }
-            try (PahoV3Client sys = PahoV3Client.connect(small, id("y"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            try (PahoV3Client sys = PahoV3Client.connect(small, broker.uniqueId("y"), V311, true)) {
                 sys.subscribe("$SYS/broker/messages/dropped", 0);
                 long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 long dropped = -1;
@@ -236,7 +212,7 @@ class PahoV3SessionTest {
             assertThat(ack.variableHeader().connectReturnCode())
                     .as("[MQTT-3.1.3-6] zero-byte client id with clean session: server assigns an id")
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
-            String t = topicRoot("anon");
+            String t = broker.uniqueTopic("ss/anon");
             c.subscribe(t, MqttQoS.AT_LEAST_ONCE);
             c.publishAndAwaitAck(t, "works", MqttQoS.AT_LEAST_ONCE, false);
             assertThat(RawMqttClient.payloadAsString(c.<io.netty.handler.codec.mqtt.MqttPublishMessage>awaitPacket(
@@ -260,16 +236,16 @@ class PahoV3SessionTest {
     void offlineQueueOverflowIsLoggedOncePerClient() throws Exception {
         try (TestBroker small = TestBroker.start(c -> c.withSessions(new SessionsConfig(3600, 32, 2, false)));
              LogCapture log = LogCapture.all()) {
-            String t = topicRoot("droplog");
-            String a = id("qa");
-            String b = id("qb");
+            String t = broker.uniqueTopic("ss/droplog");
+            String a = broker.uniqueId("qa");
+            String b = broker.uniqueId("qb");
             for (String cid : List.of(a, b)) {
-                try (PahoV3Client sub = PahoV3Client.connect(small, cid, MqttConnectOptions.MQTT_VERSION_3_1_1, false)) {
+                try (PahoV3Client sub = PahoV3Client.connect(small, cid, V311, false)) {
                     sub.subscribe(t, 1);
                     sub.disconnect();
                 }
             }
-            try (PahoV3Client pub = PahoV3Client.connect(small, id("p"), MqttConnectOptions.MQTT_VERSION_3_1_1, true)) {
+            try (PahoV3Client pub = PahoV3Client.connect(small, broker.uniqueId("p"), V311, true)) {
                 for (int i = 0; i < 10; i++) {
                     pub.publish(t, "m" + i, 1, false);
                 }
@@ -285,10 +261,10 @@ class PahoV3SessionTest {
     // ------------------------------------------------------------------ takeover
 
     @ParameterizedTest(name = "mqtt version {0}")
-    @MethodSource("versions")
+    @MethodSource(PahoV3Client.VERSIONS)
     void secondConnectionWithTheSameClientIdClosesTheFirst(int version) throws Exception {
-        String cid = id("dup");
-        String t = topicRoot("takeover");
+        String cid = broker.uniqueId("dup");
+        String t = broker.uniqueTopic("ss/takeover");
         try (RawMqttClient first = RawMqttClient.open(broker)) {
             assertThat(first.connect(cid, nettyVersion(version), true, 60, null).variableHeader().connectReturnCode())
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);

@@ -1,17 +1,15 @@
 package io.fleetmq.broker.it.v3;
 
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import static io.fleetmq.broker.it.v3.PahoV3Client.V311;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,38 +31,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PahoV3SharedSubscriptionTest {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final AtomicInteger SEQ = new AtomicInteger();
-    private static final int V311 = MqttConnectOptions.MQTT_VERSION_3_1_1;
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private static String id(String prefix) {
-        return prefix + SEQ.incrementAndGet();
-    }
-
-    private static String topicRoot(String name) {
-        return "sh/" + name + "/" + SEQ.incrementAndGet();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = BrokerExtension.withDefaults();
 
     @Test
     void sharedSubscriptionDeliversEachMessageToExactlyOneMemberRoundRobin() throws Exception {
-        String root = topicRoot("rr");
-        String group = "g" + SEQ.incrementAndGet();
-        try (PahoV3Client a = PahoV3Client.connect(broker, id("a"), V311, true);
-             PahoV3Client b = PahoV3Client.connect(broker, id("b"), V311, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), V311, true)) {
+        String root = broker.uniqueTopic("sh/rr");
+        String group = broker.uniqueId("g");
+        try (PahoV3Client a = PahoV3Client.connect(broker, broker.uniqueId("a"), V311, true);
+             PahoV3Client b = PahoV3Client.connect(broker, broker.uniqueId("b"), V311, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), V311, true)) {
             a.subscribe("$share/" + group + "/" + root + "/#", 1);
             b.subscribe("$share/" + group + "/" + root + "/#", 1);
             for (int i = 0; i < 10; i++) {
@@ -84,12 +61,12 @@ class PahoV3SharedSubscriptionTest {
 
     @Test
     void sharedMessagesLeftUnacknowledgedByADisconnectedMemberAreRedeliveredToARemainingMember() throws Exception {
-        String root = topicRoot("redeliver");
-        String filter = "$share/g" + SEQ.incrementAndGet() + "/" + root + "/#";
+        String root = broker.uniqueTopic("sh/redeliver");
+        String filter = "$share/g" + broker.nextSequence() + "/" + root + "/#";
         try (RawMqttClient lazy = RawMqttClient.open(broker);
-             PahoV3Client good = PahoV3Client.connect(broker, id("good"), V311, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), V311, true)) {
-            lazy.connect(id("lazy"), MqttVersion.MQTT_3_1_1, true, 60, null);
+             PahoV3Client good = PahoV3Client.connect(broker, broker.uniqueId("good"), V311, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), V311, true)) {
+            lazy.connect(broker.uniqueId("lazy"), MqttVersion.MQTT_3_1_1, true, 60, null);
             MqttSubAckMessage subAck = lazy.subscribe(filter, MqttQoS.AT_LEAST_ONCE);
             assertThat(subAck.payload().grantedQoSLevels()).containsExactly(1);
             good.subscribe(filter, 1);
@@ -127,29 +104,29 @@ class PahoV3SharedSubscriptionTest {
 
     @Test
     void retainedMessagesAreNotSentOnASharedSubscribe() throws Exception {
-        String t = topicRoot("retained");
-        try (PahoV3Client pub = PahoV3Client.connect(broker, id("p"), V311, true)) {
+        String t = broker.uniqueTopic("sh/retained");
+        try (PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), V311, true)) {
             pub.publish(t, "retained", 1, true);
         }
-        try (PahoV3Client shared = PahoV3Client.connect(broker, id("s"), V311, true);
-             PahoV3Client plain = PahoV3Client.connect(broker, id("n"), V311, true)) {
-            shared.subscribe("$share/g" + SEQ.incrementAndGet() + "/" + t, 1);
+        try (PahoV3Client shared = PahoV3Client.connect(broker, broker.uniqueId("s"), V311, true);
+             PahoV3Client plain = PahoV3Client.connect(broker, broker.uniqueId("n"), V311, true)) {
+            shared.subscribe("$share/g" + broker.nextSequence() + "/" + t, 1);
             plain.subscribe(t, 1);
             assertThat(plain.next(WAIT).payload()).as("control: a normal subscribe gets it").isEqualTo("retained");
             assertThat(shared.drain(Duration.ofMillis(500))).isEmpty();
         }
-        try (PahoV3Client cleanup = PahoV3Client.connect(broker, id("c"), V311, true)) {
+        try (PahoV3Client cleanup = PahoV3Client.connect(broker, broker.uniqueId("c"), V311, true)) {
             cleanup.publish(t, "", 1, true);
         }
     }
 
     @Test
     void sharedAndNonSharedSubscriptionsOfTheSameFilterBothReceive() throws Exception {
-        String t = topicRoot("mixed");
-        try (PahoV3Client shared = PahoV3Client.connect(broker, id("s"), V311, true);
-             PahoV3Client plain = PahoV3Client.connect(broker, id("n"), V311, true);
-             PahoV3Client pub = PahoV3Client.connect(broker, id("p"), V311, true)) {
-            shared.subscribe("$share/g" + SEQ.incrementAndGet() + "/" + t, 1);
+        String t = broker.uniqueTopic("sh/mixed");
+        try (PahoV3Client shared = PahoV3Client.connect(broker, broker.uniqueId("s"), V311, true);
+             PahoV3Client plain = PahoV3Client.connect(broker, broker.uniqueId("n"), V311, true);
+             PahoV3Client pub = PahoV3Client.connect(broker, broker.uniqueId("p"), V311, true)) {
+            shared.subscribe("$share/g" + broker.nextSequence() + "/" + t, 1);
             plain.subscribe(t, 1);
             pub.publish(t, "both", 1, false);
             assertThat(shared.next(WAIT).payload()).isEqualTo("both");

@@ -37,15 +37,13 @@ class AckReasonCodesTest {
     @Test
     void pubackIs0x10WithoutSubscribersAnd0x00WithSubscriber() {
         try (TestBroker broker = TestBroker.start()) {
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "rc-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "rc-pub");
             Mqtt5PublishResult none = pub.publishWith().topic("rc/nobody").qos(MqttQos.AT_LEAST_ONCE)
                     .payload(bytes("x")).send();
             assertThat(((Mqtt5PublishResult.Mqtt5Qos1Result) none).getPubAck().getReasonCode())
                     .isEqualTo(Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS);
 
-            Mqtt5BlockingClient sub = HiveV5.client(broker, "rc-sub");
-            sub.connect();
+            Mqtt5BlockingClient sub = HiveV5.connected(broker, "rc-sub");
             sub.subscribeWith().topicFilter("rc/somebody").qos(MqttQos.AT_LEAST_ONCE).send();
             Mqtt5PublishResult some = pub.publishWith().topic("rc/somebody").qos(MqttQos.AT_LEAST_ONCE)
                     .payload(bytes("x")).send();

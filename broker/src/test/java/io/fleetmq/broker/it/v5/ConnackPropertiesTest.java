@@ -3,16 +3,15 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.ASSIGNED_CLIENT_IDENTIFIER;
 import static io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType.REQUEST_RESPONSE_INFORMATION;
@@ -25,17 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The broker runs with mqtt.maxKeepAlive = 30 s.
  */
 class ConnackPropertiesTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start(c -> c.withMqtt(MqttConfigs.maxKeepAlive(c.mqtt(), 30)));
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.with(c -> c.withMqtt(MqttConfigs.maxKeepAlive(c.mqtt(), 30)));
 
     // 3.2.2.3.14 / [MQTT-3.2.2-21]: a client asking for keep alive 0 (disabled) is told Server Keep Alive = 30.
     @Test

@@ -7,7 +7,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerEndpoint;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,16 +25,24 @@ final class HiveV5 {
     private HiveV5() {
     }
 
-    static Mqtt5ClientBuilder builder(TestBroker broker, String clientId) {
+    static Mqtt5ClientBuilder builder(BrokerEndpoint broker, String clientId) {
         return Mqtt5Client.builder().identifier(clientId).serverHost(broker.host()).serverPort(broker.port());
     }
 
-    static Mqtt5BlockingClient client(TestBroker broker, String clientId) {
+    static Mqtt5BlockingClient client(BrokerEndpoint broker, String clientId) {
         return builder(broker, clientId).buildBlocking();
     }
 
+    /** A client already connected with the default CONNECT (clean start, no session expiry). */
+    static Mqtt5BlockingClient connected(BrokerEndpoint broker, String clientId) {
+        Mqtt5BlockingClient c = client(broker, clientId);
+        c.connect();
+        return c;
+    }
+
     /** A client whose server-sent DISCONNECT packets (or other causes of disconnection) are put into {@code sink}. */
-    static Mqtt5BlockingClient recordingDisconnects(TestBroker broker, String clientId, BlockingQueue<Throwable> sink) {
+    static Mqtt5BlockingClient recordingDisconnects(BrokerEndpoint broker, String clientId,
+                                                   BlockingQueue<Throwable> sink) {
         return builder(broker, clientId).addDisconnectedListener(ctx -> sink.add(ctx.getCause())).buildBlocking();
     }
 

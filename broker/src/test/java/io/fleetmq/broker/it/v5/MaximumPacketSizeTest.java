@@ -70,8 +70,7 @@ class MaximumPacketSizeTest {
                 hive.subscribeWith().topicFilter("mps/h").qos(MqttQos.AT_MOST_ONCE).send();
                 raw.subscribe("mps/h", MqttQoS.AT_MOST_ONCE);
 
-                Mqtt5BlockingClient pub = HiveV5.client(broker, "mps-hive-pub");
-                pub.connect();
+                Mqtt5BlockingClient pub = HiveV5.connected(broker, "mps-hive-pub");
                 pub.publishWith().topic("mps/h").payload(bytes("y".repeat(2000))).send();
                 pub.publishWith().topic("mps/h").payload(bytes("tiny")).send();
                 pub.disconnect();

@@ -3,11 +3,10 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -16,17 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Message Expiry Interval (MQTT 5.0 section 3.3.2.3.3). */
 class MessageExpiryTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // [MQTT-3.3.2-5]: a message whose expiry passed before onward delivery started is deleted for that subscriber;
     // [MQTT-3.3.2-6]: the copy that is delivered carries the received interval minus the time it waited.
@@ -64,8 +54,7 @@ class MessageExpiryTest {
         try (Mqtt5BlockingClient.Mqtt5Publishes in = HiveV5.publishes(sub)) {
             sub.connect();
             sub.subscribeWith().topicFilter("mx/live").qos(MqttQos.AT_LEAST_ONCE).send();
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "mx-live-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "mx-live-pub");
             pub.publishWith().topic("mx/live").qos(MqttQos.AT_LEAST_ONCE).messageExpiryInterval(100)
                     .payload(bytes("e")).send();
             pub.publishWith().topic("mx/live").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("no-expiry")).send();

@@ -1,6 +1,6 @@
 package io.fleetmq.broker.it.v5;
 
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerEndpoint;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -39,7 +39,7 @@ final class PahoV5Client implements MqttCallback, AutoCloseable {
     final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
     final BlockingQueue<MqttDisconnectResponse> disconnects = new LinkedBlockingQueue<>();
 
-    PahoV5Client(TestBroker broker, String clientId) {
+    PahoV5Client(BrokerEndpoint broker, String clientId) {
         try {
             client = new MqttAsyncClient(broker.uri(), clientId, new MemoryPersistence());
         } catch (MqttException e) {

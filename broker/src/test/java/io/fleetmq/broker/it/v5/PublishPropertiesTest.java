@@ -4,12 +4,13 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -22,13 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * content type, response topic and correlation data (request/response, 4.10).
  */
 class PublishPropertiesTest {
-    private TestBroker broker;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
+
     private Mqtt5BlockingClient sub;
     private Mqtt5BlockingClient.Mqtt5Publishes in;
 
     @BeforeEach
-    void start() {
-        broker = TestBroker.start();
+    void connectClients() {
         sub = HiveV5.client(broker, "pp-sub");
         in = HiveV5.publishes(sub);
         sub.connect();
@@ -36,10 +38,9 @@ class PublishPropertiesTest {
     }
 
     @AfterEach
-    void stop() {
+    void closeClients() {
         in.close();
         HiveV5.quietDisconnect(sub);
-        broker.close();
     }
 
     // [MQTT-3.3.2-17] user properties forwarded unaltered, [MQTT-3.3.2-18] in the same order (duplicate names
@@ -65,8 +66,7 @@ class PublishPropertiesTest {
         try (PahoV5Client paho = new PahoV5Client(broker, "pp-paho-sub")) {
             paho.connect();
             paho.subscribe("pp/format", 1);
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "pp-hive-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "pp-hive-pub");
             pub.publishWith().topic("pp/format").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("{\"t\":21}"))
                     .payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
                     .contentType("application/json; charset=utf-8").send();
@@ -89,8 +89,7 @@ class PublishPropertiesTest {
         try (PahoV5Client paho = new PahoV5Client(broker, "pp-req-sub")) {
             paho.connect();
             paho.subscribe("pp/request", 1);
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "pp-req-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "pp-req-pub");
             pub.publishWith().topic("pp/request").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("ping"))
                     .responseTopic("pp/reply/42").correlationData(correlation).send();
             pub.disconnect();
@@ -111,8 +110,7 @@ class PublishPropertiesTest {
     // Properties that were absent stay absent (no invented content type / response topic).
     @Test
     void absentPropertiesStayAbsent() throws Exception {
-        Mqtt5BlockingClient pub = HiveV5.client(broker, "pp-plain");
-        pub.connect();
+        Mqtt5BlockingClient pub = HiveV5.connected(broker, "pp-plain");
         pub.publishWith().topic("pp/plain").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("plain")).send();
         pub.disconnect();
         Mqtt5Publish h = HiveV5.expect(in);

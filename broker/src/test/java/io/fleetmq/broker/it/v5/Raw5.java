@@ -1,7 +1,7 @@
 package io.fleetmq.broker.it.v5;
 
+import io.fleetmq.broker.testing.BrokerEndpoint;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -48,14 +48,14 @@ final class Raw5 {
     }
 
     /** Opens a raw connection and completes a v5 CONNECT; asserts CONNACK success. */
-    static RawMqttClient connect(TestBroker broker, String clientId, boolean cleanStart, MqttProperties props) {
+    static RawMqttClient connect(BrokerEndpoint broker, String clientId, boolean cleanStart, MqttProperties props) {
         RawMqttClient c = RawMqttClient.open(broker);
         MqttConnAckMessage ack = c.connect(clientId, MqttVersion.MQTT_5, cleanStart, 60, props);
         assertThat(ack.variableHeader().connectReturnCode().byteValue()).as("CONNACK reason").isEqualTo((byte) 0);
         return c;
     }
 
-    static RawMqttClient connect(TestBroker broker, String clientId) {
+    static RawMqttClient connect(BrokerEndpoint broker, String clientId) {
         return connect(broker, clientId, true, null);
     }
 

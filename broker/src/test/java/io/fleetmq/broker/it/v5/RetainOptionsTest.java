@@ -4,11 +4,12 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -17,15 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Retain Handling and Retain As Published subscription options (MQTT 5.0 sections 3.8.3.1, 3.3.1.3). */
 class RetainOptionsTest {
-    private TestBroker broker;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
+
     private Mqtt5BlockingClient sub;
     private Mqtt5BlockingClient.Mqtt5Publishes in;
 
     @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-        Mqtt5BlockingClient pub = HiveV5.client(broker, "ret-pub");
-        pub.connect();
+    void connectClients() {
+        Mqtt5BlockingClient pub = HiveV5.connected(broker, "ret-pub");
         pub.publishWith().topic("ret/t").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("stored")).send();
         pub.disconnect();
         sub = HiveV5.client(broker, "ret-sub");
@@ -34,10 +35,9 @@ class RetainOptionsTest {
     }
 
     @AfterEach
-    void stop() {
+    void closeClients() {
         in.close();
         HiveV5.quietDisconnect(sub);
-        broker.close();
     }
 
     private void subscribe(Mqtt5RetainHandling rh, boolean retainAsPublished) {
@@ -82,8 +82,7 @@ class RetainOptionsTest {
     @Test
     void retainAsPublishedTrueKeepsRetainFlagOnLiveDelivery() throws Exception {
         subscribe(Mqtt5RetainHandling.DO_NOT_SEND, true);
-        Mqtt5BlockingClient pub = HiveV5.client(broker, "ret-pub-live");
-        pub.connect();
+        Mqtt5BlockingClient pub = HiveV5.connected(broker, "ret-pub-live");
         pub.publishWith().topic("ret/t").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("live")).send();
         pub.disconnect();
         Mqtt5Publish p = HiveV5.expect(in);

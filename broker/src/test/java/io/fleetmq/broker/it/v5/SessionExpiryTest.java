@@ -3,15 +3,14 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Sessions here use short expiry intervals (1 s) so "gone after the interval" is observed in a few seconds.
  */
 class SessionExpiryTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // [MQTT-3.1.2-5] clean start 0 resumes an existing session; [MQTT-3.1.2-23] state kept after the connection
     // closes while the expiry interval runs; [MQTT-3.2.2-2] CONNACK session present = 1.
@@ -107,8 +97,7 @@ class SessionExpiryTest {
         try (Mqtt5BlockingClient.Mqtt5Publishes in = HiveV5.publishes(c2)) {
             Mqtt5ConnAck ack = c2.connectWith().cleanStart(true).sessionExpiryInterval(60).send();
             assertThat(ack.isSessionPresent()).isFalse();
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "se-clean-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "se-clean-pub");
             pub.publishWith().topic("se/clean").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("x")).send();
             HiveV5.expectNone(in, Duration.ofMillis(700));
             pub.disconnect();
@@ -146,8 +135,7 @@ class SessionExpiryTest {
         try (Mqtt5BlockingClient.Mqtt5Publishes in = HiveV5.publishes(c2)) {
             Mqtt5ConnAck ack = c2.connectWith().cleanStart(false).sessionExpiryInterval(60).send();
             assertThat(ack.isSessionPresent()).as("session should still exist (expiry raised to 60 s)").isTrue();
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "se-raise-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "se-raise-pub");
             pub.publishWith().topic("se/raise").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("kept")).send();
             assertThat(HiveV5.payload(HiveV5.expect(in))).isEqualTo("kept");
             pub.disconnect();

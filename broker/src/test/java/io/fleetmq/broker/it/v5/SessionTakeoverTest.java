@@ -5,11 +5,10 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5Disconnect;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerExtension;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server disconnect the existing one, with DISCONNECT reason 0x8E Session taken over [MQTT-3.1.4-3] (see 4.13 / 3.14.2.1).
  */
 class SessionTakeoverTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // [MQTT-3.1.4-3], reason code 0x8E (3.14.2.1): Paho as the old and the new connection.
     @Test
@@ -64,8 +54,7 @@ class SessionTakeoverTest {
             Mqtt5Disconnect d = HiveV5.expectServerDisconnect(firstDisconnects);
             assertThat(d.getReasonCode()).isEqualTo(Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER);
 
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "takeover-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "takeover-pub");
             pub.publishWith().topic("takeover/t").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("to-new")).send();
             assertThat(HiveV5.payload(HiveV5.expect(in))).isEqualTo("to-new");
             pub.disconnect();

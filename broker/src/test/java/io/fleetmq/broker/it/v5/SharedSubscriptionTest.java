@@ -3,13 +3,12 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared subscriptions $share/{group}/{filter} (MQTT 5.0 section 4.8.2). */
 class SharedSubscriptionTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // 4.8.2: each message matching a shared subscription goes to exactly one member of the group; FleetMQ
     // distributes round-robin over connected members (docs/mqtt-conformance.md "Choices the spec leaves open"), so 10 messages over 2 members -> 5 each.
@@ -108,8 +98,7 @@ class SharedSubscriptionTest {
             other.connect();
             other.subscribeWith().topicFilter("$share/g/sh/redeliver").qos(MqttQos.AT_LEAST_ONCE).send();
 
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "sh-pub3");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "sh-pub3");
             pub.publishWith().topic("sh/redeliver").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("r1")).send();
             pub.publishWith().topic("sh/redeliver").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("r2")).send();
             pub.disconnect();

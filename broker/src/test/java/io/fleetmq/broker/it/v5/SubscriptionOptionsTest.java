@@ -3,15 +3,14 @@ package io.fleetmq.broker.it.v5;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No Local, Subscription Identifiers and overlapping subscriptions (MQTT 5.0 sections 3.8.3.1, 3.8.2.1.2, 3.3.4).
  */
 class SubscriptionOptionsTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // [MQTT-3.8.3-3]: with No Local = 1 the server must not forward a client's own messages back to it; messages of
     // other clients still arrive.
@@ -115,8 +105,7 @@ class SubscriptionOptionsTest {
             sub.connect();
             sub.subscribeWith().topicFilter("ovh/#").qos(MqttQos.AT_MOST_ONCE).send();
             sub.subscribeWith().topicFilter("ovh/+").qos(MqttQos.EXACTLY_ONCE).send();
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "ovh-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "ovh-pub");
             pub.publishWith().topic("ovh/a").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("once")).send();
             pub.disconnect();
             Mqtt5Publish p = HiveV5.expect(in);

@@ -2,16 +2,15 @@ package io.fleetmq.broker.it.v5;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Topic aliases (MQTT 5.0 section 3.3.2.3.4, 3.1.2.11.5, 3.2.2.3.8). */
 class TopicAliasTest {
-    private TestBroker broker;
-
-    @BeforeEach
-    void start() {
-        broker = TestBroker.start();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
 
     // 3.2.2.3.8: CONNACK announces the broker's Topic Alias Maximum (64 by default).
     @Test
@@ -72,8 +62,7 @@ class TopicAliasTest {
     void serverToClientAliasIsUsedForRepeatedTopic() throws Exception {
         try (RawMqttClient sub = Raw5.connect(broker, "ta-out-sub", true, Raw5.props(TOPIC_ALIAS_MAXIMUM, 5))) {
             sub.subscribe("ta/out", MqttQoS.AT_MOST_ONCE);
-            Mqtt5BlockingClient pub = HiveV5.client(broker, "ta-out-pub");
-            pub.connect();
+            Mqtt5BlockingClient pub = HiveV5.connected(broker, "ta-out-pub");
             pub.publishWith().topic("ta/out").qos(MqttQos.AT_MOST_ONCE).payload(bytes("m1")).send();
             MqttPublishMessage p1 = Raw5.expectPublish(sub);
             pub.publishWith().topic("ta/out").qos(MqttQos.AT_MOST_ONCE).payload(bytes("m2")).send();

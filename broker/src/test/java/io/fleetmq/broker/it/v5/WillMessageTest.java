@@ -5,8 +5,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.fleetmq.broker.testing.BrokerExtension;
 import io.fleetmq.broker.testing.RawMqttClient;
-import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
@@ -16,6 +16,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 
@@ -27,13 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A watcher subscribes to the will topic; the will owner disconnects in various ways.
  */
 class WillMessageTest {
-    private TestBroker broker;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.withDefaults();
+
     private Mqtt5BlockingClient watcher;
     private Mqtt5BlockingClient.Mqtt5Publishes wills;
 
     @BeforeEach
-    void start() {
-        broker = TestBroker.start();
+    void connectClients() {
         watcher = HiveV5.client(broker, "will-watcher");
         wills = HiveV5.publishes(watcher);
         watcher.connect();
@@ -41,10 +43,9 @@ class WillMessageTest {
     }
 
     @AfterEach
-    void stop() {
+    void closeClients() {
         wills.close();
         HiveV5.quietDisconnect(watcher);
-        broker.close();
     }
 
     private Mqtt5BlockingClient connectWithWill(String id, String topic, long willDelay, long sessionExpiry,
