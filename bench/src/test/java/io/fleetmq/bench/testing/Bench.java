@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Runs {@code fleetmq bench ...} in this JVM and keeps its stdout, stderr and exit code. */
 public final class Bench {
@@ -22,6 +24,33 @@ public final class Bench {
                 .setErr(new PrintWriter(b.err, true))
                 .execute(args);
         return b;
+    }
+
+    /** Starts a run in the background; its output can be read while it runs. */
+    public static Started start(String... args) {
+        Bench b = new Bench();
+        CompletableFuture<Bench> f = CompletableFuture.supplyAsync(() -> {
+            b.exitCode = BenchCli.commandLine(new BenchCli(), args)
+                    .setOut(new PrintWriter(b.out, true))
+                    .setErr(new PrintWriter(b.err, true))
+                    .execute(args);
+            return b;
+        });
+        return new Started(b, f);
+    }
+
+    /** A background run: {@code live} fills up while it runs, {@code done} completes with it. */
+    public record Started(Bench live, CompletableFuture<Bench> done) {
+        /** Waits until stdout contains {@code text}. */
+        public void awaitOutput(String text, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (!live.out().contains(text)) {
+                if (done.isDone() || System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + text + "' in output: " + live.out() + live.err());
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     public int exitCode() {
