@@ -238,24 +238,37 @@ public final class ScenarioLoader {
             return null;
         }
         List<Scenario.Endpoint> out = new ArrayList<>();
+        boolean bad = false;
         for (int i = 0; i < items.size(); i++) {
-            String v = items.get(i);
             String path = o.child("brokers") + "[" + i + "]";
-            int colon = v.lastIndexOf(':');
-            String host = colon > 0 ? v.substring(0, colon) : "";
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
+            Scenario.Endpoint e = endpoint(items.get(i));
+            if (e == null) {
+                problems.add(new Problem(path, ENDPOINT_RULE + ", got '" + items.get(i) + "'", lineOf(path)));
+                bad = true;
+            } else {
+                out.add(e);
             }
-            String port = colon > 0 ? v.substring(colon + 1) : "";
-            int p = port.matches("[0-9]{1,5}") ? Integer.parseInt(port) : -1;
-            if (host.isBlank() || p < 1 || p > 65535 || host.contains(":") && !v.startsWith("[")) {
-                problems.add(new Problem(path, "must be host:port with a port of 1..65535, got '" + v + "'",
-                        lineOf(path)));
-                continue;
-            }
-            out.add(new Scenario.Endpoint(host, p));
         }
-        return out;
+        return bad ? null : out;
+    }
+
+    static final String ENDPOINT_RULE = "must be host:port with a port of 1..65535";
+
+    /** {@code host:port} or {@code [v6]:port}; null when it is neither. */
+    public static Scenario.Endpoint endpoint(String v) {
+        String t = v.trim();
+        int colon = t.lastIndexOf(':');
+        String host = colon > 0 ? t.substring(0, colon) : "";
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (bracketed) {
+            host = host.substring(1, host.length() - 1);
+        }
+        String port = colon > 0 ? t.substring(colon + 1) : "";
+        int p = port.matches("[0-9]{1,5}") ? Integer.parseInt(port) : -1;
+        if (host.isBlank() || p < 1 || p > 65535 || host.contains(":") && !bracketed || host.contains(" ")) {
+            return null;
+        }
+        return new Scenario.Endpoint(host, p);
     }
 
     /** Literal addresses only (no DNS), and IPv4 ranges {@code 10.0.0.10-10.0.0.21}, expanded. */
