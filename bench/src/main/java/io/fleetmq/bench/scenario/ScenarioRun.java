@@ -62,6 +62,8 @@ public final class ScenarioRun {
     }
 
     public Outcome run() {
+        start = System.nanoTime();
+        nextTick = start + SECOND;
         Scenario.Spec spec = scenario.spec();
         Scenario.Subscribers subSpec = spec.subscribers();
         Scenario.Publishers pubSpec = spec.publishers();
@@ -80,8 +82,6 @@ public final class ScenarioRun {
                 return subs.latencies();
             }
         };
-        start = System.nanoTime();
-        nextTick = start + SECOND;
         printer = new ProgressPrinter(all, out, pubSpec.qos() > 0, start);
         long deadline = start + spec.duration().toNanos();
         say("scenario %s: %d subscriber(s) on %s, %d publisher(s), QoS %d/%d, %s, duration %ds", scenario.name(),
@@ -110,9 +110,11 @@ public final class ScenarioRun {
                 say("subscribe phase incomplete: subscribed=%d of %d, failed=%d; not publishing",
                         subs.snapshot().subscribed() - subs.snapshot().subFailed(), subSpec.count(), failures);
             } else {
-                say("phase warmup %s", spec.warmup());
+                say("phase warmup %.1fs", spec.warmup().toMillis() / 1000.0);
                 long warm = System.nanoTime() + spec.warmup().toNanos();
-                waitFor(() -> false, Math.min(warm, deadline));
+                waitFor(stop::requested, Math.min(warm, deadline));
+            }
+            if (go && !stop.requested()) {
                 say("phase publish");
                 pubs.start();
                 published = true;
@@ -169,8 +171,9 @@ public final class ScenarioRun {
         }
     }
 
+    /** A phase line, labelled with the elapsed seconds like the progress lines. */
     private void say(String format, Object... args) {
-        out.println(String.format(Locale.ROOT, format, args));
+        out.println((System.nanoTime() - start) / SECOND + "s " + String.format(Locale.ROOT, format, args));
         out.flush();
     }
 
