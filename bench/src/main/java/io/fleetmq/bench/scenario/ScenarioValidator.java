@@ -12,6 +12,11 @@ import java.util.function.ToIntFunction;
  */
 public final class ScenarioValidator {
     private static final long MAX_PAYLOAD = 256L * 1024 * 1024;
+    /**
+     * Connections one bench process can hold: a process may have at most 20,000 open files, and it needs a few
+     * hundred for itself (class path, event loops, pipes to its workers).
+     */
+    static final int MAX_CLIENTS_PER_PROCESS = 19_000;
 
     private final List<Problem> problems = new ArrayList<>();
     private final ToIntFunction<String> lines;
@@ -88,6 +93,13 @@ public final class ScenarioValidator {
                 "needs protocolVersion 5");
         require(s.workers() >= 1 && s.workers() <= Math.max(1, s.count()), p + "workers",
                 "must be 1..count (" + s.count() + "), got " + s.workers());
+        if (s.workers() >= 1) {
+            long perProcess = (s.count() + s.workers() - 1) / s.workers();
+            require(perProcess <= MAX_CLIENTS_PER_PROCESS, p + "workers", "puts " + perProcess
+                    + " subscribers in one process, above the " + MAX_CLIENTS_PER_PROCESS + " one process can hold "
+                    + "(20,000 open files); use at least " + ((s.count() + MAX_CLIENTS_PER_PROCESS - 1)
+                    / MAX_CLIENTS_PER_PROCESS));
+        }
         require(s.connectRate() >= 0, p + "connectRate", "must not be negative (0 = unpaced)");
     }
 

@@ -205,6 +205,10 @@ final class YamlObject {
         if (n == null) {
             return null;
         }
+        if (!(n instanceof MappingNode)) {
+            bad(key, "a mapping", n);
+            return null;
+        }
         return of(n, child(key), problems, lines);
     }
 

@@ -3,6 +3,7 @@ package io.fleetmq.bench.scenario;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetmq.bench.testing.Bench;
 import io.fleetmq.bench.testing.BrokerFixture;
+import io.fleetmq.broker.session.Session;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -81,17 +84,32 @@ class ScenarioCommandTest {
     }
 
     @Test
-    void subscribersInWorkerProcessesOneToOneTopics() throws Exception {
+    void subscribersInWorkerProcessesFromTwoSourceAddressesOneToOneTopics() throws Exception {
         Path file = dir.resolve("workers.yaml");
         Files.writeString(file, Files.readString(Path.of("scenarios/smoke.yaml"))
                 .replace("name: smoke", "name: workers")
-                .replace("    count: 100\n    topic: smoke/all", "    count: 4\n    topic: w/%i\n    workers: 2")
+                .replace("    count: 100\n    topic: smoke/all", "    count: 4\n    topic: w/%i\n    workers: 2\n    ifaddr: [127.0.0.2-127.0.0.3]")
                 .replace("topic: smoke/all", "topic: w/%i")
                 .replace("messageLimit: 20", "messageLimit: 40"));
         Path report = dir.resolve("workers.json");
-        Bench b = Bench.run("scenario", file.toString(), "--broker", endpoint(), "--report", report.toString());
+        Bench.Started run = Bench.start("scenario", file.toString(), "--broker", endpoint(), "--report",
+                report.toString());
+        // While the subscribers are connected, the broker sees them come from the two source addresses.
+        String prefix = "workers_" + ProcessHandle.current().pid() + "_s_";
+        Set<String> sources = new TreeSet<>();
+        while (!run.done().isDone() && sources.size() < 2) {
+            for (int i = 0; i < 4; i++) {
+                Session s = broker.broker().sessions().store().get(prefix + i);
+                if (s != null && s.connection() != null) {
+                    sources.add(s.connection().remoteAddress().toString().replaceAll(":[0-9]+$", ""));
+                }
+            }
+            Thread.sleep(20);
+        }
+        Bench b = run.done().get(45, TimeUnit.SECONDS);
 
         assertThat(b.exitCode()).as(b.out() + b.err()).isZero();
+        assertThat(sources).hasSize(2).allSatisfy(a -> assertThat(a).matches(".*127\\.0\\.0\\.[23]"));
         JsonNode r = Bench.readReport(report);
         assertThat(r.get("scenario").get("delivery").asText()).isEqualTo("one-to-one");
         assertThat(r.get("workers").asInt()).isEqualTo(3);

@@ -132,6 +132,20 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void tooManySubscribersPerProcessAreRejected() {
+        assertThat(parse(VALID.replace("count: 10", "count: 20000")).messages()).containsExactly(
+                "t.yaml: spec.subscribers.workers: puts 20000 subscribers in one process, above the 19000 one process "
+                        + "can hold (20,000 open files); use at least 2 (line 7)");
+        assertThat(parse(VALID.replace("count: 10", "count: 20000\n    workers: 2")).messages()).isEmpty();
+    }
+
+    @Test
+    void aSectionThatIsNotAMappingIsOneProblem() {
+        assertThat(parse(VALID.substring(0, VALID.indexOf("spec:")) + "spec: 3\n").messages())
+                .containsExactly("t.yaml: spec: must be a mapping, got '3' (line 5)");
+    }
+
+    @Test
     void impossibleLatencyThresholdIsRejected() {
         ScenarioLoader.Loaded l = parse(VALID.replace("minReceiveRatio: 0.999", "maxP99LatencyMs: 0.000001"));
 
