@@ -72,7 +72,7 @@ class ScenarioCommandTest {
         Bench b = Bench.run("scenario", file.toString(), "--broker", endpoint(), "--report", report.toString());
 
         assertThat(b.exitCode()).as(b.out() + b.err()).isEqualTo(1);
-        assertThat(b.out()).contains("does not match publisher topic", "scenario silent: FAIL (2 of 3 SLOs)");
+        assertThat(b.out()).contains("matches the topic of 0 of 2 publishers", "scenario silent: FAIL (2 of 3 SLOs)");
         assertThat(b.err()).contains("scenario silent: SLO failed: minReceiveRatio: 0 < 0.999 (short by 0.999)",
                 "SLO failed: maxP99LatencyMs: no message was received");
         JsonNode r = Bench.readReport(report);
