@@ -131,9 +131,8 @@ public final class ScenarioRun {
                 drain(subs, pubs, delivery, subSpec.count(), System.nanoTime() + spec.drain().toNanos());
             }
         } finally {
-            if (published) {
-                pubs.stop();
-            }
+            // Both always: a LocalRun owns event-loop threads from its construction on, started or not.
+            pubs.stop();
             subs.stop();
         }
         long end = System.nanoTime();
