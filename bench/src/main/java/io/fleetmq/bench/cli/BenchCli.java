@@ -1,6 +1,7 @@
 package io.fleetmq.bench.cli;
 
 import io.fleetmq.bench.run.StopSignal;
+import io.fleetmq.bench.scenario.ScenarioCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,15 +11,17 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 /**
- * {@code fleetmq bench}: an emqtt_bench-style load generator with subcommands {@code conn}, {@code sub} and
- * {@code pub}. Exit codes: 0 success, 1 failure (a client could not connect, a worker failed, the report could not be
- * written), 2 bad input. Nothing outside this package depends on it.
+ * {@code fleetmq bench}: an emqtt_bench-style load generator with subcommands {@code conn}, {@code sub},
+ * {@code pub} and {@code scenario} (a YAML file with SLOs, see {@link ScenarioCommand}). Exit codes: 0 success,
+ * 1 failure (a client could not connect, a worker failed, the report could not be written, an SLO failed), 2 bad
+ * input. Nothing outside this package depends on it, except {@code scenario}'s command for the exit codes and the
+ * stop signal.
  */
 @Command(name = "fleetmq bench",
         mixinStandardHelpOptions = true,
         version = "fleetmq bench 0.1.0",
-        description = "emqtt_bench-style MQTT load generator: conn, sub and pub.",
-        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class})
+        description = "emqtt_bench-style MQTT load generator: conn, sub, pub, and scenario files with SLOs.",
+        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class, ScenarioCommand.class})
 public final class BenchCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
