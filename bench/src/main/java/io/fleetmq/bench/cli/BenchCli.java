@@ -1,5 +1,6 @@
 package io.fleetmq.bench.cli;
 
+import io.fleetmq.bench.compare.CompareCommand;
 import io.fleetmq.bench.run.StopSignal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "fleetmq bench",
         mixinStandardHelpOptions = true,
         version = "fleetmq bench 0.1.0",
-        description = "emqtt_bench-style MQTT load generator: conn, sub and pub.",
-        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class})
+        description = "emqtt_bench-style MQTT load generator: conn, sub and pub; compare runs FleetMQ against Mosquitto.",
+        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class, CompareCommand.class})
 public final class BenchCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;
