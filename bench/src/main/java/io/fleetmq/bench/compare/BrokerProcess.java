@@ -181,7 +181,7 @@ public final class BrokerProcess implements AutoCloseable {
         throw new IOException("no VmRSS in /proc/" + pid() + "/status");
     }
 
-    /** SIGTERM, up to 15 s to exit, then SIGKILL. */
+    /** SIGTERM, up to 5 s to exit (Ctrl-C gives the whole run 15 s to clean up), then SIGKILL. */
     @Override
     public void close() {
         if (!process.isAlive()) {
@@ -189,7 +189,7 @@ public final class BrokerProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -21,6 +21,8 @@ final class CompareReport {
     private final String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
+    private final String loadAtStart = Machine.loadAverage();
 
     CompareReport(String command, Machine machine, String fleetMqOpts, CompareCommand.Sizes sizes, long duration) {
         this.command = command;
@@ -75,6 +77,9 @@ final class CompareReport {
         rows.add(new Row(fmt("throughput QoS %d, %s, msg/s delivered", qos, what),
                 fmt("%,.0f", f.receivedPerSecond()), fmt("%,.0f", m.receivedPerSecond()), ratio,
                 "≥ 1.5× Mosquitto", yesNo(ratio >= 1.5)));
+        details.add(fmt("| QoS %d, %s | %,.0f | %,.0f | %.1f | %,.0f | %,.0f | %.1f |", qos, what,
+                f.sentPerSecond(), f.receivedPerSecond(), f.p99Ms(), m.sentPerSecond(), m.receivedPerSecond(),
+                m.p99Ms()));
     }
 
     void latency(double rate, long intervalMs, int pairs, Workloads.Flow f, Workloads.Flow m) {
@@ -91,7 +96,9 @@ final class CompareReport {
     String markdown() {
         StringBuilder b = new StringBuilder();
         b.append("Command: `").append(command).append("`\n");
-        b.append("Date: ").append(date).append(". Machine: ").append(machine.line()).append(".\n\n");
+        b.append("Date: ").append(date).append(". Machine: ").append(machine.line()).append(". Load average (1 min) ")
+                .append("at start ").append(loadAtStart).append(", at end ").append(Machine.loadAverage())
+                .append(" (other jobs on the machine skew both brokers' figures).\n\n");
         b.append("| metric | FleetMQ | Mosquitto | ratio (FleetMQ/Mosquitto) | target | met? |\n");
         b.append("|---|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
@@ -124,6 +131,17 @@ final class CompareReport {
                 + "HdrHistogram over the same measured window.\n");
         for (String n : notes) {
             b.append("- ").append(n).append('\n');
+        }
+        if (!details.isEmpty()) {
+            b.append("\nThroughput rows in detail: publishes written by the clients and messages delivered per second "
+                    + "in the measured window, and the subscribers' p99 latency there. The publishers go as fast as "
+                    + "they can, so these are saturation figures: a p99 of seconds means messages queued in the broker "
+                    + "(or, with 0 published, that the broker stopped reading the publisher and delivered its "
+                    + "backlog).\n\n");
+            b.append("| workload | FleetMQ published/s | FleetMQ delivered/s | FleetMQ p99 ms | Mosquitto published/s "
+                    + "| Mosquitto delivered/s | Mosquitto p99 ms |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|\n");
+            details.forEach(d -> b.append(d).append('\n'));
         }
         return b.toString();
     }

@@ -23,6 +23,15 @@ record Machine(int cores, String memory, String javaVersion, String mosquittoVer
         return String.format(Locale.ROOT, "%d cores, %s RAM, %s, %s, loopback", cores, memory, javaVersion, mosquittoVersion);
     }
 
+    /** The 1-minute load average from /proc/loadavg, or "unknown". */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private static String readMemTotal() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {

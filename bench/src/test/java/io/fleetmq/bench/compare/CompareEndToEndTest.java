@@ -54,7 +54,10 @@ class CompareEndToEndTest {
                 .contains("mosquitto version").contains("cores")
                 .contains("| metric | FleetMQ | Mosquitto | ratio (FleetMQ/Mosquitto) | target | met? |")
                 .contains("lower is better");
-        List<String> tableRows = md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| metric")).toList();
+        List<String> lines = md.lines().toList();
+        int header = lines.indexOf("| metric | FleetMQ | Mosquitto | ratio (FleetMQ/Mosquitto) | target | met? |");
+        List<String> tableRows = lines.subList(header + 2, lines.size()).stream()
+                .takeWhile(l -> l.startsWith("| ")).toList();
         assertThat(tableRows).hasSize(ROWS.size());
         for (int i = 0; i < ROWS.size(); i++) {
             String row = tableRows.get(i);
@@ -67,5 +70,8 @@ class CompareEndToEndTest {
             }
             assertThat(cells[6].strip()).as(row).isIn("yes", "**no**", "—");
         }
+        // the detail table: one line per throughput row, published and delivered rates for both brokers
+        assertThat(md).contains("| workload | FleetMQ published/s | FleetMQ delivered/s |");
+        assertThat(lines.stream().filter(l -> l.startsWith("| QoS ")).count()).isEqualTo(6);
     }
 }
