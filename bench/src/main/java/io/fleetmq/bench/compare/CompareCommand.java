@@ -165,6 +165,7 @@ public final class CompareCommand implements Callable<Integer> {
         } finally {
             w.log("brokers: stopped");
         }
+        deleteQuietly(work); // kept (and named in the error) when a workload failed
 
         String markdown = report.markdown();
         if (out != null) {
@@ -181,5 +182,16 @@ public final class CompareCommand implements Callable<Integer> {
             o.flush();
         }
         return BenchCli.OK;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // only logs; leave them
+        }
     }
 }

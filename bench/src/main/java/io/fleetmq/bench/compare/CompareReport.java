@@ -49,7 +49,11 @@ final class CompareReport {
         double mk = m.kbPerConnection();
         rows.add(new Row(fmt("memory per idle connection, KB (RSS growth / %,d connections)", f.requested()),
                 fmt("%.2f", fk), fmt("%.2f", mk), fk / mk, "FleetMQ ≤ 2 KB (ratio: lower is better)",
-                yesNo(fk <= 2.0)));
+                fk < 0 ? "—" : yesNo(fk <= 2.0)));
+        if (fk < 0 || mk < 0) {
+            notes.add("RSS shrank while the idle connections were held (the JVM returned memory, or too few "
+                    + "connections to measure): the memory row says nothing at this size.");
+        }
         if (f.connected() < f.requested() || m.connected() < m.requested()) {
             notes.add(fmt("Idle connections reached: FleetMQ %,d, Mosquitto %,d of %,d requested; the figures divide "
                     + "by the connections actually made.", f.connected(), m.connected(), f.requested()));
