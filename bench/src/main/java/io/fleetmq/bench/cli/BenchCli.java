@@ -1,5 +1,6 @@
 package io.fleetmq.bench.cli;
 
+import io.fleetmq.bench.compare.CompareCommand;
 import io.fleetmq.bench.run.StopSignal;
 import io.fleetmq.bench.scenario.ScenarioCommand;
 import picocli.CommandLine;
@@ -20,8 +21,10 @@ import java.util.concurrent.Callable;
 @Command(name = "fleetmq bench",
         mixinStandardHelpOptions = true,
         version = "fleetmq bench 0.1.0",
-        description = "emqtt_bench-style MQTT load generator: conn, sub, pub, and scenario files with SLOs.",
-        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class, ScenarioCommand.class})
+        description = "emqtt_bench-style MQTT load generator: conn, sub, pub, scenario files with SLOs, and "
+                + "compare (FleetMQ against Mosquitto in one run).",
+        subcommands = {ConnCommand.class, SubCommand.class, PubCommand.class, ScenarioCommand.class,
+                CompareCommand.class})
 public final class BenchCli implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILURE = 1;

@@ -1,0 +1,200 @@
+package io.fleetmq.bench.compare;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A broker under test, as a child process on a free loopback port: FleetMQ in its own JVM or Debian's Mosquitto.
+ * {@link #close()} sends SIGTERM, waits, then kills.
+ */
+public final class BrokerProcess implements AutoCloseable {
+    public static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+    /** Outbound QoS 1/2 messages in flight per session, the same on both brokers. */
+    static final int MAX_INFLIGHT = 100;
+    /** Messages queued per session beyond the inflight window, the same on both brokers. */
+    static final int MAX_QUEUED = 1_000_000;
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private BrokerProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The repository root: {@code FLEETMQ_HOME}, else the first directory up from the working dir with broker/pom.xml. */
+    public static Path repoRoot() {
+        String home = System.getenv("FLEETMQ_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home).toAbsolutePath().normalize();
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("broker/pom.xml")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the FleetMQ repository (no broker/pom.xml above "
+                + Path.of("").toAbsolutePath() + "); set FLEETMQ_HOME to the repository root");
+    }
+
+    /** broker/target/classes plus the runtime class path, or a message saying how to build them. */
+    public static String fleetMqClassPath(Path root) throws IOException {
+        Path classes = root.resolve("broker/target/classes");
+        Path cp = root.resolve("broker/target/classpath.txt");
+        if (!Files.isDirectory(classes) || !Files.isRegularFile(cp)) {
+            throw new IllegalStateException("the broker is not built (" + classes + " or " + cp
+                    + " missing); run './mvnw -DskipTests package -pl broker -am' (or './fleetmq broker --help') first");
+        }
+        return classes + java.io.File.pathSeparator + Files.readString(cp, StandardCharsets.UTF_8).trim();
+    }
+
+    /** A port that was free a moment ago (bound to port 0, then released). */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    public static BrokerProcess startFleetMq(Path root, String jvmOpts, Path workDir) throws IOException {
+        String classPath = fleetMqClassPath(root);
+        int port = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        if (jvmOpts != null && !jvmOpts.isBlank()) {
+            cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", classPath, "io.fleetmq.broker.cli.FleetMqCli", "broker",
+                "--set", "listeners.tcp.bind=127.0.0.1",
+                "--set", "listeners.tcp.port=" + port,
+                "--set", "sys.enabled=false",
+                "--set", "sessions.maxInflightMessages=" + MAX_INFLIGHT,
+                "--set", "sessions.maxQueuedMessages=" + MAX_QUEUED));
+        return start("FleetMQ", cmd, port, workDir.resolve("fleetmq.log"));
+    }
+
+    public static BrokerProcess startMosquitto(Path workDir) throws IOException {
+        if (!Files.isExecutable(MOSQUITTO)) {
+            throw new IllegalStateException(MOSQUITTO + " is not installed; install Debian's mosquitto package "
+                    + "(apt-get install mosquitto) to compare against it");
+        }
+        int port = freePort();
+        Path conf = Files.writeString(workDir.resolve("mosquitto.conf"), String.join("\n",
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence false",
+                "max_connections -1",
+                "max_inflight_messages " + MAX_INFLIGHT,
+                "max_queued_messages " + MAX_QUEUED,
+                "connection_messages false",
+                "log_dest stderr",
+                "log_type error",
+                "log_type warning",
+                ""));
+        return start("Mosquitto", List.of(MOSQUITTO.toString(), "-c", conf.toString()), port,
+                workDir.resolve("mosquitto.log"));
+    }
+
+    private static BrokerProcess start(String name, List<String> cmd, int port, Path log) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        BrokerProcess b = new BrokerProcess(name, p, port, log);
+        try {
+            b.awaitListening(60);
+        } catch (RuntimeException | IOException e) {
+            b.close();
+            throw e;
+        }
+        return b;
+    }
+
+    private void awaitListening(int seconds) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited with code " + process.exitValue()
+                            + " before listening on port " + port + "; log " + log + ": " + logTail());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + " not listening on port " + port + " after " + seconds
+                            + " s; log " + log + ": " + logTail());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", ie);
+                }
+            }
+        }
+    }
+
+    /** Whether the process is still running (a crash during a workload is reported, not hidden). */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public String logTail() {
+        try {
+            String s = Files.readString(log, StandardCharsets.UTF_8).strip();
+            return s.length() > 2000 ? "..." + s.substring(s.length() - 2000) : s;
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Resident set size of the broker process in KB (VmRSS in /proc/PID/status). */
+    public long rssKb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid() + "/status");
+    }
+
+    /** SIGTERM, up to 5 s to exit (Ctrl-C gives the whole run 15 s to clean up), then SIGKILL. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
