@@ -78,7 +78,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext channelCtx) throws Exception {
-        conn = new MqttConnection(channelCtx.channel(), ctx.stats(), ctx.nanoClock().getAsLong());
+        conn = new MqttConnection(channelCtx.channel(), ctx.stats(), ctx.nanoClock().getAsLong(),
+                ctx.config().sessions().maxQueuedMessages());
         ctx.stats().connectionsOpened.increment();
         long timeoutMillis = ctx.config().mqtt().connectTimeout().toMillis();
         connectTimeout = channelCtx.executor().schedule(() -> {
@@ -227,10 +228,17 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext channelCtx) throws Exception {
+        conn.writabilityChanged();
+        super.channelWritabilityChanged(channelCtx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
         if (connectTimeout != null) {
             connectTimeout.cancel(false);
         }
+        conn.discardOutbox();
         ctx.stats().connectionsClosed.increment();
         if (conn.session() != null) {
             ctx.stats().connectedClients.decrementAndGet();

@@ -23,6 +23,8 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -46,6 +50,7 @@ public final class MqttConnection implements ClientConnection {
     private final BrokerStats stats;
     private final String remoteAddress;
     private final long nanoStart;
+    private final int maxQueuedMessages;
 
     // Set on the event loop during CONNECT, read from other threads after: volatile publication.
     private volatile State state = State.AWAITING_CONNECT;
@@ -59,16 +64,19 @@ public final class MqttConnection implements ClientConnection {
     private volatile boolean takenOver;
     private volatile long connectExpiryInterval;
 
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final Runnable flushTask = this::flushPending;
+    private final Queue<Object> outbox = PlatformDependent.newMpscQueue();
+    private final AtomicInteger outboxSize = new AtomicInteger();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Runnable drainTask = this::drainOutbox;
 
     /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. Made on first use: most never alias. */
     private Map<Integer, String> inboundAliases;
     /** Aliases we assigned for this client; guarded by the session lock (all sends hold it). Made on first use. */
     private Map<String, Integer> outboundAliases;
 
-    MqttConnection(Channel channel, BrokerStats stats, long nanoStart) {
+    MqttConnection(Channel channel, BrokerStats stats, long nanoStart, int maxQueuedMessages) {
         this.channel = channel;
+        this.maxQueuedMessages = maxQueuedMessages;
         this.stats = stats;
         this.nanoStart = nanoStart;
         SocketAddress remote = channel.remoteAddress();
@@ -175,6 +183,13 @@ public final class MqttConnection implements ClientConnection {
             return true;
         }
         PublishMessage m = outbound.message();
+        if (m.qos() == 0 && outboxSize.get() >= maxQueuedMessages) {
+            // QoS 0 is "at most once": a client reading slower than messages arrive loses QoS 0 messages beyond
+            // sessions.maxQueuedMessages instead of piling them up in memory. QoS 1/2 need no such guard: the
+            // inflight window bounds what is written and the session queue (same bound) holds the rest.
+            stats.messagesDropped.increment();
+            return true;
+        }
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         String topic = m.topic();
         if (isV5()) {
@@ -274,29 +289,53 @@ public final class MqttConnection implements ClientConnection {
     }
 
     /**
-     * Writes and flushes once per event-loop turn instead of once per packet: a fan-out or a burst of acks becomes
-     * one syscall per connection. The write itself always happens on the channel's loop, so the flush task, queued
-     * after it, covers every write made before it runs (a write queued by Netty from a foreign thread could
-     * otherwise land after the flush that cleared the flag, and sit unflushed).
+     * Writes in batches, with backpressure. Packets from other threads (publishers on other event loops) go into
+     * this connection's lock-free outbox, and one task per event-loop turn moves what is queued into the socket and
+     * flushes once: a fan-in of many publishers costs one task and one syscall per turn, not one per packet. While
+     * the socket is above its high water mark the outbox is left alone (resumed by {@link #writabilityChanged()}),
+     * so a slow reader's backlog stays in the outbox, where it is counted and bounded (see {@link #sendPublish}).
      */
     private void writeBatched(Object message) {
-        if (channel.eventLoop().inEventLoop()) {
-            writeInLoop(message);
+        if (outboxSize.get() == 0 && channel.eventLoop().inEventLoop()) {
+            channel.write(message, channel.voidPromise());
         } else {
-            channel.eventLoop().execute(() -> writeInLoop(message));
+            outbox.add(message);
+            outboxSize.incrementAndGet();
+        }
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drainTask);
         }
     }
 
-    private void writeInLoop(Object message) {
-        channel.write(message, channel.voidPromise());
-        if (flushScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(flushTask);
+    private void drainOutbox() {
+        // Cleared before polling: a packet added after this point schedules the next turn itself.
+        drainScheduled.set(false);
+        Object message;
+        while (channel.isWritable() && (message = outbox.poll()) != null) {
+            outboxSize.decrementAndGet();
+            channel.write(message, channel.voidPromise());
         }
-    }
-
-    private void flushPending() {
-        flushScheduled.set(false);
         channel.flush();
+    }
+
+    /** The socket drained below its low water mark (or filled up): resume moving the outbox into it. */
+    void writabilityChanged() {
+        if (channel.isWritable() && outboxSize.get() > 0) {
+            scheduleDrain();
+        }
+    }
+
+    /** The channel closed: what never reached the socket is released (QoS 1/2 stay in the session for resend). */
+    void discardOutbox() {
+        Object message;
+        while ((message = outbox.poll()) != null) {
+            outboxSize.decrementAndGet();
+            ReferenceCountUtil.release(message);
+        }
     }
 
     @Override
