@@ -181,7 +181,7 @@ public final class ConfigSchema {
                     "Outbound QoS 1/2 messages awaiting acknowledgement per session.",
                     c -> c.sessions().maxInflightMessages()),
             key("sessions.maxQueuedMessages", Type.INT, 0, 10_000_000,
-                    "Messages waiting per session; when full the newest is dropped and counted.",
+                    "Messages waiting per session (offline, beyond the inflight window, or QoS 0 to a client reading too slowly); when full the newest is dropped and counted.",
                     c -> c.sessions().maxQueuedMessages()),
             key("sessions.queueQos0WhenOffline", Type.BOOLEAN, 0, 0,
                     "Whether QoS 0 messages are queued for offline persistent sessions.",
