@@ -119,7 +119,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 conn.channel().close();
                 return;
             }
-            connectTimeout.cancel(false);
+            cancelConnectTimeout();
             connectProcessor.process(conn, (MqttConnectMessage) msg);
             return;
         }
@@ -186,7 +186,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         boolean connectAccepted = conn.state() != MqttConnection.State.AWAITING_CONNECT;
         DecodeFailure.Response response = failure.response(connectAccepted, MqttVersions.get(conn.channel()));
         if (!connectAccepted) {
-            connectTimeout.cancel(false);
+            cancelConnectTimeout();
         }
         switch (response.action()) {
             case DISCONNECT_THEN_CLOSE -> close(new ProtocolViolation(response.code(), failure.reason()));
@@ -227,6 +227,14 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         super.userEventTriggered(channelCtx, evt);
     }
 
+    /** Cancels the CONNECT deadline and lets go of its task, which would otherwise live as long as the channel. */
+    private void cancelConnectTimeout() {
+        if (connectTimeout != null) {
+            connectTimeout.cancel(false);
+            connectTimeout = null;
+        }
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext channelCtx) throws Exception {
         conn.writabilityChanged();
@@ -235,9 +243,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-        }
+        cancelConnectTimeout();
         conn.discardOutbox();
         ctx.stats().connectionsClosed.increment();
         if (conn.session() != null) {
