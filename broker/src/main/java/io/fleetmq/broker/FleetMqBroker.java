@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -74,7 +75,7 @@ public final class FleetMqBroker implements AutoCloseable {
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
             return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
         } catch (RuntimeException | InterruptedException e) {
-            server.shutdown(java.time.Duration.ZERO);
+            server.shutdown(Duration.ZERO);
             throw e;
         }
     }

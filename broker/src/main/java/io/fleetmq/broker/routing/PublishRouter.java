@@ -78,8 +78,7 @@ public final class PublishRouter implements SessionEvents {
                 return 0;
             }
             Subscription s = only.subscription();
-            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(),
-                    s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId()));
+            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s));
         }
         // Overlapping subscriptions of one client: one copy at the highest QoS, with every identifier
         // [MQTT-3.3.4-2], [MQTT-3.3.4-3].
@@ -109,12 +108,20 @@ public final class PublishRouter implements SessionEvents {
         if (session == null) {
             return 0;
         }
-        // Delivered at the lower of published and granted QoS [MQTT-3.8.4-8]; RETAIN cleared on live delivery unless
-        // retain-as-published [MQTT-3.3.1-12], [MQTT-3.3.1-13].
-        PublishMessage out = message.withQos(Math.min(message.qos(), grantedQos))
-                .withRetain(retainAsPublished && message.retain());
-        session.deliver(new OutboundMessage(out, ids, null));
+        session.deliver(new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null));
         return 1;
+    }
+
+    /**
+     * The copy a subscriber gets of a live message: at the lower of published and granted QoS [MQTT-3.8.4-8], RETAIN
+     * cleared unless retain-as-published [MQTT-3.3.1-12], [MQTT-3.3.1-13].
+     */
+    private static PublishMessage forSubscriber(PublishMessage message, int grantedQos, boolean retainAsPublished) {
+        return message.withQos(Math.min(message.qos(), grantedQos)).withRetain(retainAsPublished && message.retain());
+    }
+
+    private static List<Integer> idsOf(Subscription s) {
+        return s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
     }
 
     /**
@@ -156,10 +163,8 @@ public final class PublishRouter implements SessionEvents {
     }
 
     private static void deliverShared(Session session, PublishMessage message, Subscription s, String groupKey) {
-        PublishMessage out = message.withQos(Math.min(message.qos(), s.qos()))
-                .withRetain(s.retainAsPublished() && message.retain());
-        List<Integer> ids = s.subscriptionId() == 0 ? List.of() : List.of(s.subscriptionId());
-        session.deliver(new OutboundMessage(out, ids, groupKey));
+        session.deliver(new OutboundMessage(forSubscriber(message, s.qos(), s.retainAsPublished()), idsOf(s),
+                groupKey));
     }
 
     /** Retained messages for a new subscription, sent with RETAIN set [MQTT-3.3.1-9]. */
@@ -167,7 +172,7 @@ public final class PublishRouter implements SessionEvents {
         if (!retainAvailable) {
             return;
         }
-        List<Integer> ids = subscription.subscriptionId() == 0 ? List.of() : List.of(subscription.subscriptionId());
+        List<Integer> ids = idsOf(subscription);
         for (PublishMessage m : retained.match(subscription.topicFilter())) {
             PublishMessage out = m.withQos(Math.min(m.qos(), subscription.qos())).withRetain(true);
             session.deliver(new OutboundMessage(out, ids, null));

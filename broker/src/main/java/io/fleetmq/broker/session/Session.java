@@ -39,6 +39,8 @@ public final class Session {
     private int lastPacketId;
     private long expiryIntervalSeconds;
     private long droppedMessages;
+    /** Drop count when the queue-full warning was logged; -1 until then (reset when the client reconnects). */
+    private long droppedMessagesLoggedAt = -1;
     private ScheduledFuture<?> pendingExpiry;
     private PendingWill pendingWill;
 
@@ -285,8 +287,6 @@ public final class Session {
             }
         }
     }
-
-    private long droppedMessagesLoggedAt = -1;
 
     private void enqueue(OutboundMessage message) {
         if (queue.size() >= limits.maxQueuedMessages()) {

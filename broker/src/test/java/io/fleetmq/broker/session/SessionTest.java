@@ -72,6 +72,13 @@ class SessionTest {
         }
     }
 
+    /** Delivers QoS 1 messages on topics t/0 .. t/(count-1), in that order. */
+    private void deliverQos1(Session s, int count) {
+        for (int i = 0; i < count; i++) {
+            s.deliver(msg("t/" + i, 1));
+        }
+    }
+
     // ------------------------------------------------------------------ inflight window
 
     @Test
@@ -80,9 +87,7 @@ class SessionTest {
         Session s = session(5, 100, false);
         RecordingConnection c = new RecordingConnection(2);
         s.attach(c);
-        for (int i = 0; i < 4; i++) {
-            s.deliver(msg("t/" + i, 1));
-        }
+        deliverQos1(s, 4);
         assertThat(c.publishedTopics()).containsExactly("t/0", "t/1");
         assertThat(s.inflightCount()).isEqualTo(2);
         assertThat(s.queuedCount()).isEqualTo(2);
@@ -93,9 +98,7 @@ class SessionTest {
         Session s = session(2, 100, false);
         RecordingConnection c = new RecordingConnection(10);
         s.attach(c);
-        for (int i = 0; i < 5; i++) {
-            s.deliver(msg("t/" + i, 1));
-        }
+        deliverQos1(s, 5);
         assertThat(c.publishedTopics()).containsExactly("t/0", "t/1");
         assertThat(s.inflightCount()).isEqualTo(2);
         assertThat(s.queuedCount()).isEqualTo(3);
@@ -107,9 +110,7 @@ class SessionTest {
         Session s = session(2, 100, false);
         RecordingConnection c = new RecordingConnection();
         s.attach(c);
-        for (int i = 0; i < 5; i++) {
-            s.deliver(msg("t/" + i, 1));
-        }
+        deliverQos1(s, 5);
         List<RecordingConnection.Sent> first = c.publishes();
         assertThat(s.onPuback(first.get(0).packetId())).isTrue();
         assertThat(c.publishedTopics()).containsExactly("t/0", "t/1", "t/2");
@@ -176,9 +177,7 @@ class SessionTest {
     @Test
     void queueOverflowDropsTheNewestCountsThemAndLogsOnceUntilReattach() {
         Session s = session(10, 2, false);
-        for (int i = 0; i < 5; i++) {
-            s.deliver(msg("t/" + i, 1));
-        }
+        deliverQos1(s, 5);
         assertThat(s.queuedCount()).isEqualTo(2);
         assertThat(s.droppedMessages()).isEqualTo(3);
         assertThat(stats.messagesDropped.sum()).isEqualTo(3);
