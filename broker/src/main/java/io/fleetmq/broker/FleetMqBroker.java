@@ -1,10 +1,13 @@
 package io.fleetmq.broker;
 
+import io.fleetmq.broker.cluster.ClusterNode;
+import io.fleetmq.broker.cluster.RouteReplicatingRegistry;
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.protocol.BrokerContext;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
 import io.fleetmq.broker.routing.PublishRouter;
+import io.fleetmq.broker.routing.SubscriptionRegistry;
 import io.fleetmq.broker.routing.TopicTreeSubscriptionRegistry;
 import io.fleetmq.broker.session.InMemorySessionStore;
 import io.fleetmq.broker.session.SessionManager;
@@ -35,10 +38,12 @@ public final class FleetMqBroker implements AutoCloseable {
     private final PublishRouter router;
     private final InetSocketAddress tcpAddress;
     private final ScheduledFuture<?> sysTask;
+    private final ClusterNode cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FleetMqBroker(BrokerConfig config, BrokerStats stats, MqttServer server, SessionManager sessions,
-                          PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask) {
+                          PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask,
+                          ClusterNode cluster) {
         this.config = config;
         this.stats = stats;
         this.server = server;
@@ -46,26 +51,42 @@ public final class FleetMqBroker implements AutoCloseable {
         this.router = router;
         this.tcpAddress = tcpAddress;
         this.sysTask = sysTask;
+        this.cluster = cluster;
     }
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
         LongSupplier clock = System::nanoTime;
         BrokerStats stats = new BrokerStats();
         MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
+        ClusterNode cluster = null;
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
-            PublishRouter router = new PublishRouter(new TopicTreeSubscriptionRegistry(), new InMemoryRetainedStore(),
-                    store, stats, config.mqtt().retainAvailable());
+            SubscriptionRegistry registry = new TopicTreeSubscriptionRegistry();
+            RouteReplicatingRegistry replicating = null;
+            if (config.cluster().enabled()) {
+                replicating = ClusterNode.replicating(registry);
+                registry = replicating;
+            }
+            PublishRouter router = new PublishRouter(registry, new InMemoryRetainedStore(), store, stats,
+                    config.mqtt().retainAvailable());
             sessions.events(router);
-            BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock);
+            if (replicating != null) {
+                // Joined before the listener opens: a node takes clients only once it knows the cluster's routes.
+                cluster = ClusterNode.join(config, sessions, router, replicating, clock);
+            }
+            BrokerContext ctx = cluster == null
+                    ? new BrokerContext(config, sessions, router, stats, clock)
+                    : new BrokerContext(config, sessions, router, stats, clock, cluster.clientRegistry());
             InetSocketAddress tcp = null;
             if (config.listeners().tcp().enabled()) {
                 tcp = server.bindTcp(config.listeners().tcp(), ctx);
             }
             ScheduledFuture<?> sysTask = null;
             if (config.sys().enabled()) {
-                SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock);
+                ClusterNode members = cluster;
+                SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock,
+                        members == null ? null : () -> String.join(",", members.members()));
                 long interval = Math.max(1, config.sys().interval().toMillis());
                 sysTask = server.workers().next().scheduleAtFixedRate(sys, 0, interval, TimeUnit.MILLISECONDS);
             }
@@ -73,11 +94,30 @@ public final class FleetMqBroker implements AutoCloseable {
             server.workers().next().scheduleAtFixedRate(
                     () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
-            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
+            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask, cluster);
         } catch (RuntimeException | InterruptedException e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             server.shutdown(Duration.ZERO);
             throw e;
+        } catch (Exception e) {
+            server.shutdown(Duration.ZERO);
+            throw new ClusterJoinException("cannot join cluster '" + config.cluster().name() + "' on "
+                    + config.cluster().bind() + ":" + config.cluster().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The cluster membership could not start (port taken, bad address...). */
+    public static final class ClusterJoinException extends RuntimeException {
+        ClusterJoinException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** This node's cluster membership, or null when {@code cluster.enabled} is false. */
+    public ClusterNode cluster() {
+        return cluster;
     }
 
     /** The broker's version, from the jar manifest when packaged. */
@@ -119,6 +159,9 @@ public final class FleetMqBroker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (cluster != null) {
+            drain();
+        }
         LOG.info("shutting down: {} client connections, grace period {} ms", server.clientCount(),
                 config.shutdown().gracePeriod().toMillis());
         sessions.shuttingDown();
@@ -126,6 +169,33 @@ public final class FleetMqBroker implements AutoCloseable {
             sysTask.cancel(false);
         }
         server.shutdown(config.shutdown().gracePeriod());
+        if (cluster != null) {
+            cluster.close();
+        }
         LOG.info("stopped");
+    }
+
+    /**
+     * Scale-in without loss: stop accepting, tell clients to move at {@code cluster.drainRate} per second (the load
+     * balancer sends them to the other nodes, which claim their sessions from here), then hand the remaining offline
+     * persistent sessions to the other nodes. No wills: a drained node is not a failed device.
+     */
+    private void drain() {
+        long started = System.nanoTime();
+        long deadline = started + config.cluster().drainTimeout().toNanos();
+        LOG.info("draining: {} clients to move at {}/s, then persistent sessions to {}", server.clientCount(),
+                config.cluster().drainRate(), cluster.members());
+        server.closeListener();
+        sessions.shuttingDown();
+        try {
+            int left = server.drainClients(config.cluster().drainRate(), deadline);
+            int handed = cluster.handOffSessions();
+            LOG.info("drained in {} ms: {} sessions handed to other nodes{}",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), handed,
+                    left == 0 ? "" : ", " + left + " clients still connected (closed now)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("drain interrupted");
+        }
     }
 }

@@ -17,6 +17,7 @@ public record BrokerConfig(
         SysConfig sys,
         ShutdownConfig shutdown,
         TransportConfig transport,
+        ClusterConfig cluster,
         String source) {
 
     public BrokerConfig {
@@ -28,6 +29,7 @@ public record BrokerConfig(
         Objects.requireNonNull(sys, "sys");
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(source, "source");
     }
 
@@ -35,26 +37,34 @@ public record BrokerConfig(
     public static BrokerConfig defaults() {
         return new BrokerConfig("fleetmq-1", ListenersConfig.defaults(), MqttConfig.defaults(),
                 SessionsConfig.defaults(), AuthConfig.defaults(), SysConfig.defaults(), ShutdownConfig.defaults(),
-                TransportConfig.defaults(), "defaults");
+                TransportConfig.defaults(), ClusterConfig.defaults(), "defaults");
     }
 
     public BrokerConfig withListeners(ListenersConfig l) {
-        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, cluster, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, cluster, source);
     }
 
     public BrokerConfig withSessions(SessionsConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, cluster, source);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, cluster, source);
+    }
+
+    public BrokerConfig withNodeName(String n) {
+        return new BrokerConfig(n, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, source);
+    }
+
+    public BrokerConfig withCluster(ClusterConfig c) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, c, source);
     }
 
     public BrokerConfig withShutdown(ShutdownConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, cluster, source);
     }
 }

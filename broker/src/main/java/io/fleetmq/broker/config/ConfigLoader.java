@@ -10,6 +10,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +117,19 @@ public final class ConfigLoader {
             }
             ConfigSchema.Key key = ConfigSchema.key(name)
                     .orElseThrow(() -> unknownKey(name, file + " line " + line));
+            if (key.type() == ConfigSchema.Type.HOST_PORT_LIST && valueNode instanceof SequenceNode seq) {
+                // A YAML list of host:port entries is the same as the comma-separated form.
+                List<String> items = new ArrayList<>();
+                for (Node item : seq.getValue()) {
+                    if (!(item instanceof ScalarNode)) {
+                        throw new ConfigException(name + ": list entries must be host:port values (from " + file
+                                + at(item) + ")");
+                    }
+                    items.add(((ScalarNode) item).getValue());
+                }
+                set(key, String.join(",", items), file + at(valueNode), values);
+                continue;
+            }
             if (!(valueNode instanceof ScalarNode)) {
                 throw new ConfigException(name + ": must be a single value, not a list or mapping (from " + file
                         + at(valueNode) + ")");

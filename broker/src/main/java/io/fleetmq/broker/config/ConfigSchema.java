@@ -33,7 +33,13 @@ public final class ConfigSchema {
     public static final Set<String> LAUNCHER_ENV = Set.of("FLEETMQ_JAVA_OPTS", "FLEETMQ_HOME");
 
     /** Value kinds; each knows how to read a string and how to print a value back in the same syntax. */
-    public enum Type { STRING, BOOLEAN, INT, LONG, DURATION, HOST }
+    public enum Type {
+        STRING, BOOLEAN, INT, LONG, DURATION, HOST,
+        /** Free text without control characters; may be empty (an optional setting left off). */
+        TEXT,
+        /** Comma-separated {@code host:port} entries; may be empty. Held as a {@code List<String>}. */
+        HOST_PORT_LIST
+    }
 
     /**
      * One configuration key.
@@ -113,6 +119,16 @@ public final class ConfigSchema {
                                 "must be a literal IP address or a resolvable host name, got " + quote(raw));
                     }
                     return v;
+                case TEXT:
+                    for (int i = 0; i < v.length(); i++) {
+                        if (Character.isISOControl(v.charAt(i))) {
+                            throw new IllegalArgumentException("must not contain control characters, got "
+                                    + quote(raw));
+                        }
+                    }
+                    return v;
+                case HOST_PORT_LIST:
+                    return parseHostPortList(v, raw);
                 case STRING:
                 default:
                     if (!NODE_NAME.matcher(v).matches()) {
@@ -125,8 +141,31 @@ public final class ConfigSchema {
 
         /** A value in the syntax {@link #parse} accepts (durations as {@code 10s}, not ISO-8601). */
         public String format(Object value) {
+            if (value instanceof List<?> list) {
+                return String.join(",", list.stream().map(String::valueOf).toList());
+            }
             return value instanceof Duration ? formatDuration((Duration) value) : String.valueOf(value);
         }
+    }
+
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):(\\d{1,5})");
+
+    /** {@code a:1,b:2} into its entries; also accepts a YAML list already joined by the loader. */
+    private static List<String> parseHostPortList(String v, String raw) {
+        List<String> out = new ArrayList<>();
+        if (v.isEmpty()) {
+            return List.of();
+        }
+        for (String part : v.split(",")) {
+            String entry = part.trim();
+            Matcher m = HOST_PORT.matcher(entry);
+            if (!m.matches() || Integer.parseInt(m.group(2)) > 65_535) {
+                throw new IllegalArgumentException("must be comma-separated host:port entries such as "
+                        + "10.0.0.1:7800,10.0.0.2:7800, got " + quote(raw) + " (bad entry " + quote(entry) + ")");
+            }
+            out.add(entry);
+        }
+        return List.copyOf(out);
     }
 
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -203,7 +242,36 @@ public final class ConfigSchema {
                     "Use the native epoll transport where available (falls back to NIO).",
                     c -> c.transport().nativeEpoll()),
             key("transport.ioThreads", Type.INT, 0, 1024,
-                    "Event loop threads; 0 means Netty's default (2 x cores).", c -> c.transport().ioThreads()));
+                    "Event loop threads; 0 means Netty's default (2 x cores).", c -> c.transport().ioThreads()),
+
+            key("cluster.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether this node joins a cluster (JGroups); nodeName must then be unique in the cluster.",
+                    c -> c.cluster().enabled()),
+            key("cluster.name", Type.STRING, 0, 0,
+                    "Cluster name: only nodes with the same name form a cluster.", c -> c.cluster().name()),
+            key("cluster.bind", Type.HOST, 0, 0,
+                    "Address the node-to-node transport binds to and advertises to the other nodes (not 0.0.0.0).",
+                    c -> c.cluster().bind()),
+            key("cluster.port", Type.INT, 1, 65_535,
+                    "Node-to-node TCP port.", c -> c.cluster().port()),
+            key("cluster.seeds", Type.HOST_PORT_LIST, 0, 0,
+                    "Static discovery: comma-separated host:port of cluster members (this node may be listed).",
+                    c -> c.cluster().seeds()),
+            key("cluster.dnsQuery", Type.TEXT, 0, 0,
+                    "DNS discovery instead of seeds: a name whose A records are the members, e.g. a Kubernetes headless Service; empty to use seeds.",
+                    c -> c.cluster().dnsQuery()),
+            key("cluster.nodeLossTimeout", Type.DURATION, 1_000, 300_000,
+                    "How long an unresponsive node stays a member; then the others drop its routes and clients.",
+                    c -> c.cluster().nodeLossTimeout()),
+            key("cluster.takeoverTimeout", Type.DURATION, 100, 60_000,
+                    "How long a CONNECT with clean start 0 waits for other nodes to hand the client's session over.",
+                    c -> c.cluster().takeoverTimeout()),
+            key("cluster.drainRate", Type.INT, 1, 1_000_000,
+                    "On SIGTERM, clients per second told to reconnect elsewhere (v5 DISCONNECT 0x9C), so they do not stampede.",
+                    c -> c.cluster().drainRate()),
+            key("cluster.drainTimeout", Type.DURATION, 0, HOUR_MS,
+                    "Upper bound of a whole drain on SIGTERM; after it the node hands over what is left and exits.",
+                    c -> c.cluster().drainTimeout()));
 
     private static final Map<String, Key> BY_NAME;
     private static final Map<String, Key> BY_ENV;
@@ -289,6 +357,17 @@ public final class ConfigSchema {
                 new SysConfig(bool(v, "sys.enabled"), dur(v, "sys.interval")),
                 new ShutdownConfig(dur(v, "shutdown.gracePeriod")),
                 new TransportConfig(bool(v, "transport.nativeEpoll"), num(v, "transport.ioThreads")),
+                new ClusterConfig(
+                        bool(v, "cluster.enabled"),
+                        str(v, "cluster.name"),
+                        str(v, "cluster.bind"),
+                        num(v, "cluster.port"),
+                        list(v, "cluster.seeds"),
+                        str(v, "cluster.dnsQuery"),
+                        dur(v, "cluster.nodeLossTimeout"),
+                        dur(v, "cluster.takeoverTimeout"),
+                        num(v, "cluster.drainRate"),
+                        dur(v, "cluster.drainTimeout")),
                 source);
     }
 
@@ -437,6 +516,11 @@ public final class ConfigSchema {
 
     private static int num(Map<String, Object> v, String name) {
         return ((Number) get(v, name)).intValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Map<String, Object> v, String name) {
+        return (List<String>) get(v, name);
     }
 
     private static Duration dur(Map<String, Object> v, String name) {

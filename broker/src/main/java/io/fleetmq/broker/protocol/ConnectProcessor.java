@@ -6,6 +6,7 @@ import io.fleetmq.broker.config.MqttConfig;
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.message.PublishProperties;
 import io.fleetmq.broker.routing.TopicFilters;
+import io.fleetmq.broker.session.ClientRegistry;
 import io.fleetmq.broker.session.SessionManager;
 import io.fleetmq.broker.session.Will;
 import io.netty.channel.ChannelFutureListener;
@@ -40,7 +41,11 @@ final class ConnectProcessor {
         this.ctx = ctx;
     }
 
-    void process(MqttConnection conn, MqttConnectMessage connect) {
+    /**
+     * Handles a CONNECT. {@code resume} runs on the event loop once the CONNECT is accepted, possibly later (a
+     * cluster claim), so that packets the client sent right after CONNECT are processed only then.
+     */
+    void process(MqttConnection conn, MqttConnectMessage connect, Runnable resume) {
         MqttConnectVariableHeader header = connect.variableHeader();
         MqttConnectPayload payload = connect.payload();
         MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
@@ -161,7 +166,49 @@ final class ConnectProcessor {
         }
 
         conn.will(will);
-        SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);
+        Accepted accepted = new Accepted(clientId, header.isCleanSession(), expiry, grantedExpiry, assigned,
+                keepAlive, serverKeepAlive, props, version);
+        if (ctx.clients() == ClientRegistry.LOCAL) {
+            accept(conn, accepted);
+            resume.run();
+            return;
+        }
+        // Clustered: the client id must first be released by the other nodes, which hand over a resumed session.
+        // Reading pauses meanwhile; packets already decoded wait in the handler (see MqttChannelHandler).
+        conn.state(MqttConnection.State.CLAIMING);
+        conn.channel().config().setAutoRead(false);
+        ctx.clients().claim(clientId, header.isCleanSession()).whenComplete((ok, error) ->
+                conn.channel().eventLoop().execute(() -> {
+                    if (!conn.channel().isActive() || conn.state() != MqttConnection.State.CLAIMING) {
+                        return;
+                    }
+                    if (error != null) {
+                        LOG.warn("{} session claim failed: {}", conn.describe(), error.toString());
+                    }
+                    accept(conn, accepted);
+                    conn.channel().config().setAutoRead(true);
+                    resume.run();
+                }));
+    }
+
+    /** What CONNECT validation decided, carried to {@link #accept} (which may run later, after a cluster claim). */
+    private record Accepted(String clientId, boolean cleanStart, long requestedExpiry, long grantedExpiry,
+                            boolean assigned, int keepAlive, Integer serverKeepAlive, MqttProperties props,
+                            MqttVersion version) {
+    }
+
+    private void accept(MqttConnection conn, Accepted a) {
+        MqttConfig mqtt = ctx.config().mqtt();
+        boolean v5 = a.version() == MqttVersion.MQTT_5;
+        String clientId = a.clientId();
+        long expiry = a.requestedExpiry();
+        long grantedExpiry = a.grantedExpiry();
+        boolean assigned = a.assigned();
+        int keepAlive = a.keepAlive();
+        Integer serverKeepAlive = a.serverKeepAlive();
+        MqttProperties props = a.props();
+        MqttVersion version = a.version();
+        SessionManager.Opened opened = ctx.sessions().open(clientId, a.cleanStart(), grantedExpiry, conn);
         conn.session(opened.session());
         conn.state(MqttConnection.State.CONNECTED);
 
@@ -213,7 +260,7 @@ final class ConnectProcessor {
         }
         ctx.stats().connectedClients.incrementAndGet();
         LOG.info("{} connected: protocol={} cleanStart={} sessionPresent={} keepAlive={} expiry={}",
-                conn.describe(), version, header.isCleanSession(), opened.sessionPresent(), keepAlive,
+                conn.describe(), version, a.cleanStart(), opened.sessionPresent(), keepAlive,
                 grantedExpiry);
         opened.session().attach(conn);
     }

@@ -41,6 +41,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private final SubscribeProcessor subscribeProcessor;
     private MqttConnection conn;
     private ScheduledFuture<?> connectTimeout;
+    /** Packets that arrived while the CONNECT was being claimed in the cluster, processed once it is accepted. */
+    private java.util.ArrayDeque<MqttMessage> heldWhileClaiming;
     /** Set when the client ended with DISCONNECT 0x00: its will is discarded [MQTT-3.1.2-10]. */
     private boolean normalDisconnect;
 
@@ -120,7 +122,15 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             cancelConnectTimeout();
-            connectProcessor.process(conn, (MqttConnectMessage) msg);
+            connectProcessor.process(conn, (MqttConnectMessage) msg, this::processHeld);
+            return;
+        }
+        if (conn.state() == MqttConnection.State.CLAIMING) {
+            if (heldWhileClaiming == null) {
+                heldWhileClaiming = new java.util.ArrayDeque<>(4);
+            }
+            ReferenceCountUtil.retain(msg);
+            heldWhileClaiming.add(msg);
             return;
         }
         ProtocolViolation violation = switch (type) {
@@ -154,6 +164,22 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         };
         if (violation != null) {
             close(violation);
+        }
+    }
+
+    /** The CONNECT was accepted: what the client sent meanwhile is processed now, in order. */
+    private void processHeld() {
+        java.util.ArrayDeque<MqttMessage> held = heldWhileClaiming;
+        heldWhileClaiming = null;
+        if (held == null) {
+            return;
+        }
+        for (MqttMessage m; (m = held.poll()) != null; ) {
+            try {
+                handle(m);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
         }
     }
 
@@ -244,6 +270,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
         cancelConnectTimeout();
+        if (heldWhileClaiming != null) {
+            heldWhileClaiming.forEach(ReferenceCountUtil::release);
+            heldWhileClaiming = null;
+        }
         conn.discardOutbox();
         ctx.stats().connectionsClosed.increment();
         if (conn.session() != null) {
@@ -266,6 +296,18 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("{} closed after unexpected error: {}", conn == null ? "-" : conn.describe(), cause.toString());
         }
         channelCtx.close();
+    }
+
+    /**
+     * Used when a clustered node drains: v5 clients are told to use another server (0x9C), which the load balancer
+     * gives them on reconnect; v3 clients are disconnected. Wills are not published (see SessionManager).
+     */
+    public void moveToAnotherServer() {
+        if (conn != null && conn.state() == MqttConnection.State.CONNECTED) {
+            conn.disconnect(ReasonCodes.USE_ANOTHER_SERVER, "node draining: reconnect to use another server");
+        } else if (conn != null) {
+            conn.channel().close();
+        }
     }
 
     /** Used by graceful shutdown: v5 clients learn why (0x8B) [MQTT-3.14.2-...]. */

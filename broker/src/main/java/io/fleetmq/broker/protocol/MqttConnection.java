@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class MqttConnection implements ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
-    enum State { AWAITING_CONNECT, CONNECTED, CLOSING }
+    /** CLAIMING: CONNECT accepted locally, waiting for the other cluster nodes to release the client id. */
+    enum State { AWAITING_CONNECT, CLAIMING, CONNECTED, CLOSING }
 
     private final Channel channel;
     private final BrokerStats stats;

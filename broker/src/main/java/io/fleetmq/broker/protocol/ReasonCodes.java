@@ -24,6 +24,7 @@ public final class ReasonCodes {
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;
     public static final byte RETAIN_NOT_SUPPORTED = (byte) 0x9A;
     public static final byte QOS_NOT_SUPPORTED = (byte) 0x9B;
+    public static final byte USE_ANOTHER_SERVER = (byte) 0x9C;
     public static final byte SHARED_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0x9E;
     public static final byte SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED = (byte) 0xA1;
     public static final byte WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED = (byte) 0xA2;

@@ -30,6 +30,8 @@ public final class PublishRouter implements SessionEvents {
     private final BrokerStats stats;
     private final boolean retainAvailable;
     private final Map<String, AtomicInteger> sharedCursors = new ConcurrentHashMap<>();
+    private volatile ClusterRouting cluster = ClusterRouting.NONE;
+    private volatile String localNode = "";
 
     public PublishRouter(SubscriptionRegistry registry, RetainedStore retained, SessionStore sessions,
                          BrokerStats stats, boolean retainAvailable) {
@@ -38,6 +40,12 @@ public final class PublishRouter implements SessionEvents {
         this.sessions = sessions;
         this.stats = stats;
         this.retainAvailable = retainAvailable;
+    }
+
+    /** Joins routing to a cluster: publishes then also reach subscribers on other nodes. */
+    public void cluster(ClusterRouting clusterRouting, String localNodeName) {
+        this.localNode = localNodeName;
+        this.cluster = clusterRouting;
     }
 
     public SubscriptionRegistry registry() {
@@ -57,16 +65,125 @@ public final class PublishRouter implements SessionEvents {
         if (message.retain() && retainAvailable) {
             // [MQTT-3.3.1-5] store, replacing any previous; [MQTT-3.3.1-6] empty payload deletes.
             retained.put(message);
+            cluster.replicateRetained(message);
         }
         MatchResult match = registry.match(message.topic());
-        if (match.isEmpty()) {
+        MatchResult remote = cluster.match(message.topic());
+        if (match.isEmpty() && remote.isEmpty()) {
             return 0;
         }
         int delivered = deliverToSubscribers(message, match.subscriptions());
+        delivered += forwardToNodes(message, remote.subscriptions());
+        if (remote.sharedGroups().isEmpty()) {
+            for (SharedGroupMatch group : match.sharedGroups()) {
+                if (deliverToGroup(message, group, null)) {
+                    delivered++;
+                }
+            }
+        } else {
+            delivered += deliverToGroupsAcrossNodes(message, match.sharedGroups(), remote.sharedGroups());
+        }
+        return delivered;
+    }
+
+    /**
+     * A message another node forwarded: delivered to this node's non-shared subscribers only (the publishing node
+     * already chose shared-group members, stored it if retained, and forwarded it to every node that needs it).
+     */
+    public int deliverForwarded(PublishMessage message) {
+        return deliverToSubscribers(message, registry.match(message.topic()).subscriptions());
+    }
+
+    /** A message another node chose this node for, to one member of the shared group {@code groupKey}. */
+    public boolean deliverForwardedShared(String groupKey, PublishMessage message) {
+        for (SharedGroupMatch group : registry.match(message.topic()).sharedGroups()) {
+            if (group.key().equals(groupKey)) {
+                return deliverToGroup(message, group, null);
+            }
+        }
+        stats.messagesDropped.increment();
+        return false;
+    }
+
+    /** Publishes to this node's subscribers only, retained here only: per-node {@code $SYS} topics. */
+    public void publishLocal(PublishMessage message) {
+        if (message.retain() && retainAvailable) {
+            retained.put(message);
+        }
+        MatchResult match = registry.match(message.topic());
+        deliverToSubscribers(message, match.subscriptions());
         for (SharedGroupMatch group : match.sharedGroups()) {
-            if (deliverToGroup(message, group, null)) {
+            deliverToGroup(message, group, null);
+        }
+    }
+
+    /** One copy per node, however many of its subscribers match [the cluster forwards once per node]. */
+    private int forwardToNodes(PublishMessage message, List<SubscriptionMatch> remote) {
+        if (remote.isEmpty()) {
+            return 0;
+        }
+        if (remote.size() == 1) {
+            cluster.forward(remote.get(0).clientId(), message);
+            return 1;
+        }
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        for (SubscriptionMatch m : remote) {
+            if (nodes.add(m.clientId())) {
+                cluster.forward(m.clientId(), message);
+            }
+        }
+        return nodes.size();
+    }
+
+    /**
+     * Shared groups with members on several nodes: each message goes to exactly one member cluster-wide
+     * [MQTT-4.8.2-4]. The publishing node picks the node round-robin (this node counts once when it has members),
+     * and that node picks the member.
+     */
+    private int deliverToGroupsAcrossNodes(PublishMessage message, List<SharedGroupMatch> local,
+                                           List<SharedGroupMatch> remote) {
+        Map<String, SharedGroupMatch> localByKey = new HashMap<>();
+        for (SharedGroupMatch g : local) {
+            localByKey.put(g.key(), g);
+        }
+        Map<String, List<String>> nodesByKey = new java.util.LinkedHashMap<>();
+        for (SharedGroupMatch g : remote) {
+            List<String> nodes = nodesByKey.computeIfAbsent(g.key(), k -> new ArrayList<>());
+            for (SubscriptionMatch m : g.members()) {
+                if (!nodes.contains(m.clientId())) {
+                    nodes.add(m.clientId());
+                }
+            }
+        }
+        int delivered = 0;
+        for (SharedGroupMatch g : local) {
+            if (!nodesByKey.containsKey(g.key()) && deliverToGroup(message, g, null)) {
                 delivered++;
             }
+        }
+        for (Map.Entry<String, List<String>> e : nodesByKey.entrySet()) {
+            SharedGroupMatch localGroup = localByKey.get(e.getKey());
+            List<String> candidates = new ArrayList<>(e.getValue());
+            java.util.Collections.sort(candidates);
+            if (localGroup != null) {
+                candidates.add(0, localNode);
+            }
+            int start = Math.floorMod(sharedCursors.computeIfAbsent("node:" + e.getKey(), k -> new AtomicInteger())
+                    .getAndIncrement(), candidates.size());
+            String chosen = candidates.get(start);
+            if (chosen.equals(localNode)) {
+                if (deliverToGroup(message, localGroup, null)) {
+                    delivered++;
+                    continue;
+                }
+                candidates.remove(localNode);
+                if (candidates.isEmpty()) {
+                    continue;
+                }
+                chosen = candidates.get(start % candidates.size());
+            }
+            cluster.forwardShared(chosen, e.getKey(), message);
+            delivered++;
         }
         return delivered;
     }
@@ -105,10 +222,12 @@ public final class PublishRouter implements SessionEvents {
     private int deliver(String clientId, PublishMessage message, int grantedQos, boolean retainAsPublished,
                         List<Integer> ids) {
         Session session = sessions.get(clientId);
+        OutboundMessage out = new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null);
         if (session == null) {
-            return 0;
+            // Moved to another node a moment ago (takeover or drain) while routes converge: deliver it there.
+            return cluster.relay(clientId, out) ? 1 : 0;
         }
-        session.deliver(new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null));
+        session.deliver(out);
         return 1;
     }
 

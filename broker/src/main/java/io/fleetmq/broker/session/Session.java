@@ -43,6 +43,8 @@ public final class Session {
     private long droppedMessagesLoggedAt = -1;
     private ScheduledFuture<?> pendingExpiry;
     private PendingWill pendingWill;
+    /** Set when the session was handed to another cluster node: it lives on there, it did not end. */
+    private boolean movedToPeer;
 
     /** A will waiting out its delay; published early if the session ends first [MQTT-3.1.2-8]. */
     record PendingWill(Will will, ScheduledFuture<?> timer) {
@@ -220,6 +222,42 @@ public final class Session {
             }
         }
         return taken;
+    }
+
+    /** The session's state, to hand it to another node (subscriptions are added by the routing layer). */
+    public synchronized SessionState snapshot() {
+        List<SessionState.Inflight> out = new ArrayList<>(inflight.size());
+        for (InflightMessage m : inflight.values()) {
+            out.add(new SessionState.Inflight(m.packetId(), m.message(), m.released()));
+        }
+        return new SessionState(clientId, expiryIntervalSeconds, List.of(), out, new ArrayList<>(queue),
+                new ArrayList<>(inboundQos2AwaitingRelease), lastPacketId);
+    }
+
+    /** A session received from another node: not connected; the next CONNECT resumes it. */
+    public static Session restore(SessionState state, SessionsConfig limits, BrokerStats stats,
+                                  LongSupplier nanoClock) {
+        Session s = new Session(state.clientId(), limits, stats, nanoClock);
+        s.expiryIntervalSeconds = state.expiryIntervalSeconds();
+        for (SessionState.Inflight m : state.inflight()) {
+            InflightMessage restored = new InflightMessage(m.packetId(), m.message());
+            if (m.released()) {
+                restored.markReleased();
+            }
+            s.inflight.put(m.packetId(), restored);
+        }
+        s.queue.addAll(state.queued());
+        s.inboundQos2AwaitingRelease.addAll(state.inboundQos2());
+        s.lastPacketId = state.lastPacketId();
+        return s;
+    }
+
+    synchronized void markMovedToPeer() {
+        movedToPeer = true;
+    }
+
+    synchronized boolean movedToPeer() {
+        return movedToPeer;
     }
 
     /** Drops all state; the session has ended. */

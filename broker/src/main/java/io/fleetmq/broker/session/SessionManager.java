@@ -93,7 +93,7 @@ public final class SessionManager {
             // A newer connection for this client id took over. If it resumed this session, a delayed will is
             // cancelled by its arrival [MQTT-3.1.3-9]; if it started clean, this session has ended, and a will is
             // published when its session ends, delay or not (v5 3.1.2.5).
-            boolean sessionEnded = store.get(session.clientId()) != session;
+            boolean sessionEnded = store.get(session.clientId()) != session && !session.movedToPeer();
             if (will != null && (will.delaySeconds() == 0 || sessionEnded)) {
                 publishWill(will);
             }
@@ -123,6 +123,89 @@ public final class SessionManager {
         } else {
             session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
         }
+    }
+
+    /**
+     * Another cluster node is taking this client over (it connected there): the client is live on one node at a time,
+     * so a connection here is closed with 0x8E [MQTT-3.1.4-3]. With clean start the session ends here (a waiting will
+     * is published [MQTT-3.1.2-8]); otherwise its state is returned to move to the new node, and a will still waiting
+     * out its delay is cancelled because the session resumes [MQTT-3.1.3-9].
+     *
+     * @return the state to hand over, or null when there was no session or it ended (clean start)
+     */
+    public synchronized SessionState releaseToPeer(String clientId, boolean cleanStart) {
+        Session session = store.get(clientId);
+        if (session == null) {
+            return null;
+        }
+        ClientConnection connection = session.connection();
+        if (connection != null) {
+            session.detach(connection);
+        }
+        session.cancelExpiry();
+        SessionState state = null;
+        if (cleanStart) {
+            Will will = session.takePendingWill();
+            if (will != null) {
+                publishWill(will);
+            }
+        } else {
+            session.takePendingWill();
+            session.markMovedToPeer();
+            state = session.snapshot();
+        }
+        store.remove(clientId, session);
+        session.clear();
+        if (connection != null) {
+            connection.closeForTakeover();
+        }
+        return state;
+    }
+
+    /**
+     * Installs a session handed over by another node, replacing an offline local one; a connected local session is
+     * kept (the client is live here, so the other copy is stale). Subscriptions are restored by the caller.
+     *
+     * @return false when a connected local session was kept
+     */
+    public synchronized boolean adopt(SessionState state) {
+        Session existing = store.get(state.clientId());
+        if (existing != null) {
+            if (existing.isConnected()) {
+                return false;
+            }
+            existing.cancelExpiry();
+            store.remove(state.clientId(), existing);
+            existing.clear();
+        }
+        Session session = Session.restore(state, limits, stats, nanoClock);
+        store.computeIfAbsent(state.clientId(), id -> session);
+        long expiry = state.expiryIntervalSeconds();
+        if (expiry > 0 && expiry < Long.MAX_VALUE / 2) {
+            // Expires here like any offline session unless its client connects first.
+            session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+        }
+        return true;
+    }
+
+    /**
+     * Draining: takes every offline persistent session out of this node to hand it to another one.
+     * Sessions still connected are left alone (their clients are being told to move).
+     */
+    public synchronized List<SessionState> releaseOfflineForDrain() {
+        List<SessionState> out = new java.util.ArrayList<>();
+        for (Session session : List.copyOf(store.all())) {
+            if (session.isConnected() || session.expiryIntervalSeconds() == 0) {
+                continue;
+            }
+            session.cancelExpiry();
+            session.takePendingWill();
+            session.markMovedToPeer();
+            out.add(session.snapshot());
+            store.remove(session.clientId(), session);
+            session.clear();
+        }
+        return out;
     }
 
     /** Stops publishing wills: a broker shutdown is not a client failure. */

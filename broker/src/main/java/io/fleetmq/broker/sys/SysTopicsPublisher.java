@@ -8,6 +8,7 @@ import io.fleetmq.broker.session.SessionStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Publishes the broker's state under {@code $SYS/broker/...} as retained messages, the way Mosquitto does, so
@@ -22,9 +23,17 @@ public final class SysTopicsPublisher implements Runnable {
     private final SessionStore sessions;
     private final String version;
     private final LongSupplier nanoClock;
+    private final Supplier<String> clusterMembers;
 
     public SysTopicsPublisher(PublishRouter router, BrokerStats stats, SessionStore sessions, String version,
                               LongSupplier nanoClock) {
+        this(router, stats, sessions, version, nanoClock, null);
+    }
+
+    /** @param clusterMembers comma-separated member names, or null on a node that is not clustered */
+    public SysTopicsPublisher(PublishRouter router, BrokerStats stats, SessionStore sessions, String version,
+                              LongSupplier nanoClock, Supplier<String> clusterMembers) {
+        this.clusterMembers = clusterMembers;
         this.router = router;
         this.stats = stats;
         this.sessions = sessions;
@@ -44,6 +53,9 @@ public final class SysTopicsPublisher implements Runnable {
         values.put("messages/dropped", Long.toString(stats.messagesDropped.sum()));
         values.put("subscriptions/count", Integer.toString(router.registry().size()));
         values.put("retained/count", Integer.toString(router.retained().size()));
+        if (clusterMembers != null) {
+            values.put("cluster/members", clusterMembers.get());
+        }
         return values;
     }
 
@@ -51,7 +63,8 @@ public final class SysTopicsPublisher implements Runnable {
     public void run() {
         long now = nanoClock.getAsLong();
         for (Map.Entry<String, String> e : snapshot().entrySet()) {
-            router.publish(PublishMessage.ofBroker(PREFIX + e.getKey(), e.getValue(), true, now));
+            // Per node: each node's $SYS describes itself, so it is neither forwarded nor replicated.
+            router.publishLocal(PublishMessage.ofBroker(PREFIX + e.getKey(), e.getValue(), true, now));
         }
     }
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The network side of a node: event loops, the TCP listener, and every client channel (for shutdown). */
@@ -64,6 +65,46 @@ public final class MqttServer {
     }
 
     public int clientCount() {
+        return clients.size();
+    }
+
+    /** Stops accepting new connections; existing ones carry on. */
+    public void closeListener() {
+        if (tcpListener != null) {
+            tcpListener.close().awaitUninterruptibly(2_000);
+        }
+    }
+
+    /**
+     * Drain for scale-in: tells connected clients, at most {@code perSecond} a second so they do not all reconnect
+     * at once, to use another server (v5 DISCONNECT 0x9C), then waits until they are gone or {@code deadline}
+     * (a {@link System#nanoTime()} value) passes.
+     *
+     * @return clients still connected at the end
+     */
+    public int drainClients(int perSecond, long deadline) throws InterruptedException {
+        long pauseNanos = 1_000_000_000L / Math.max(1, perSecond);
+        long next = System.nanoTime();
+        for (Channel client : List.copyOf(clients)) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            MqttChannelHandler handler = (MqttChannelHandler) client.pipeline().get(ChannelHandlerNames.MQTT_HANDLER);
+            client.eventLoop().execute(() -> {
+                if (handler != null) {
+                    handler.moveToAnotherServer();
+                } else {
+                    client.close();
+                }
+            });
+            next += pauseNanos;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                TimeUnit.NANOSECONDS.sleep(sleep);
+            }
+        }
+        long remaining = Math.max(0, deadline - System.nanoTime());
+        clients.newCloseFuture().await(Math.min(TimeUnit.NANOSECONDS.toMillis(remaining), 5_000));
         return clients.size();
     }
 

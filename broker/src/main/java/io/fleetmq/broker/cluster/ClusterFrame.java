@@ -1,0 +1,61 @@
+package io.fleetmq.broker.cluster;
+
+import io.fleetmq.broker.message.PublishMessage;
+import io.fleetmq.broker.session.OutboundMessage;
+import io.fleetmq.broker.session.SessionState;
+
+import java.util.List;
+
+/**
+ * The node-to-node messages. Each has a one-byte type on the wire ({@link ClusterCodec}); a node skips types it
+ * does not know, so a newer node can add frames without breaking an older one.
+ */
+public sealed interface ClusterFrame {
+
+    /** First frame to a new member: the newest protocol version this node speaks, and its node name. */
+    record Hello(int protocolVersion, String nodeName) implements ClusterFrame {
+    }
+
+    /** Every topic filter this node has local subscribers for (shared ones as {@code $share/g/f}); replaces. */
+    record RouteSnapshot(List<String> filters) implements ClusterFrame {
+    }
+
+    /** Route changes since the last batch: filters that gained their first / lost their last local subscriber. */
+    record RouteDelta(List<String> added, List<String> removed) implements ClusterFrame {
+    }
+
+    /** A publish for the receiver's local non-shared subscribers. */
+    record Forward(PublishMessage message) implements ClusterFrame {
+    }
+
+    /** A publish for exactly one of the receiver's members of the shared group {@code group/filter}. */
+    record ForwardShared(String groupKey, PublishMessage message) implements ClusterFrame {
+    }
+
+    /** Store (or, with an empty payload, delete) a retained message. */
+    record RetainedPut(PublishMessage message) implements ClusterFrame {
+    }
+
+    /**
+     * A client connects to the sender: close its connection here; with {@code cleanStart} false, hand its session
+     * back in a {@link ClaimReply}.
+     */
+    record ClaimRequest(long requestId, String clientId, boolean cleanStart) implements ClusterFrame {
+    }
+
+    /**
+     * Answer to a {@link ClaimRequest}: the session (or null), and when this node handed the session to another
+     * node moments ago, that node's name (else empty) so the claimer asks it.
+     */
+    record ClaimReply(long requestId, String clientId, SessionState session, String movedTo)
+            implements ClusterFrame {
+    }
+
+    /** A draining node hands an offline persistent session to the receiver. */
+    record SessionHandoff(SessionState session) implements ClusterFrame {
+    }
+
+    /** A message for a session that moved to the receiver while routes were converging. */
+    record Relay(String clientId, OutboundMessage message) implements ClusterFrame {
+    }
+}

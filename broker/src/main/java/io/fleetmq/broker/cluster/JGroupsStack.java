@@ -1,0 +1,71 @@
+package io.fleetmq.broker.cluster;
+
+import io.fleetmq.broker.config.ClusterConfig;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.dns.DNS_PING;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The JGroups protocol stack of a node, built in code from {@link ClusterConfig} so there is no XML to keep in step:
+ * TCP transport; discovery by static seeds (TCPPING) or DNS A records (DNS_PING, for a Kubernetes headless
+ * Service); MERGE3 to heal partitions; FD_SOCK2 (a killed process is noticed at once) plus FD_ALL3 heartbeats
+ * (a hung or unreachable node is dropped after {@code nodeLossTimeout}); reliable ordered delivery (NAKACK2,
+ * UNICAST3) and credit-based flow control (UFC/MFC), which is what blocks a sender when a receiver falls behind.
+ */
+final class JGroupsStack {
+    private JGroupsStack() {
+    }
+
+    static JChannel create(ClusterConfig config) throws Exception {
+        InetAddress bind = InetAddress.getByName(config.bind());
+        List<Protocol> stack = new ArrayList<>();
+        stack.add(new TCP().setBindAddress(bind).setBindPort(config.port()).setPortRange(0));
+        if (!config.dnsQuery().isEmpty()) {
+            // DNS_PING probes every address the name resolves to on the transport port.
+            stack.add(new DNS_PING().setDNSQuery(config.dnsQuery()));
+        } else {
+            List<InetSocketAddress> seeds = new ArrayList<>();
+            for (String seed : config.seeds()) {
+                int colon = seed.lastIndexOf(':');
+                String host = seed.substring(0, colon).replace("[", "").replace("]", "");
+                seeds.add(new InetSocketAddress(host, Integer.parseInt(seed.substring(colon + 1))));
+            }
+            if (seeds.isEmpty()) {
+                seeds.add(new InetSocketAddress(bind, config.port()));
+            }
+            stack.add(new TCPPING().initialHosts(seeds).setPortRange(0));
+        }
+        long lossMillis = config.nodeLossTimeout().toMillis();
+        stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
+        stack.add(new FD_SOCK2());
+        // Heartbeats every quarter of the timeout; VERIFY_SUSPECT2 double-checks a suspect before it is excluded.
+        stack.add(new FD_ALL3().setTimeout(Math.max(1000, lossMillis - 1000)).setInterval(Math.max(250, lossMillis / 4)));
+        stack.add(new VERIFY_SUSPECT2().setTimeout(Math.min(1000, lossMillis / 4)));
+        stack.add(new NAKACK2());
+        stack.add(new UNICAST3());
+        stack.add(new STABLE());
+        stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000));
+        stack.add(new UFC());
+        stack.add(new MFC());
+        stack.add(new FRAG4());
+        return new JChannel(stack);
+    }
+}

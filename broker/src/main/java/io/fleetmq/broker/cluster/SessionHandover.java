@@ -1,0 +1,246 @@
+package io.fleetmq.broker.cluster;
+
+import io.fleetmq.broker.routing.Subscription;
+import io.fleetmq.broker.routing.SubscriptionRegistry;
+import io.fleetmq.broker.session.ClientRegistry;
+import io.fleetmq.broker.session.OutboundMessage;
+import io.fleetmq.broker.session.Session;
+import io.fleetmq.broker.session.SessionManager;
+import io.fleetmq.broker.session.SessionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Moves sessions between nodes: claims a client id for a CONNECT here (the other nodes close their connection and
+ * hand a resumed session over), answers other nodes' claims, adopts sessions a draining node hands over, and for a
+ * short while relays messages for a session that just left, until every node routes to its new home.
+ */
+final class SessionHandover implements ClientRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionHandover.class);
+    /** How long messages for a moved session are relayed: far longer than route convergence (tens of ms). */
+    static final Duration RELAY_GRACE = Duration.ofSeconds(3);
+
+    /** What the cluster node provides: membership and the way out. */
+    interface Peers {
+        String localName();
+
+        List<String> otherMembers();
+
+        void send(String node, ClusterFrame frame);
+    }
+
+    private final SessionManager sessions;
+    private final SubscriptionRegistry registry;
+    private final Peers peers;
+    private final ScheduledExecutorService timers;
+    private final Duration takeoverTimeout;
+    private final AtomicLong nextRequestId = new AtomicLong(1);
+    private final Map<Long, PendingClaim> pending = new ConcurrentHashMap<>();
+    /** Client id -> node its session moved to, while routes converge. */
+    private final Map<String, String> movedTo = new ConcurrentHashMap<>();
+
+    private static final class PendingClaim {
+        final String clientId;
+        final Set<String> awaiting;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        boolean gotSession;
+
+        PendingClaim(String clientId, Set<String> awaiting) {
+            this.clientId = clientId;
+            this.awaiting = awaiting;
+        }
+    }
+
+    SessionHandover(SessionManager sessions, SubscriptionRegistry registry, Peers peers,
+                    ScheduledExecutorService timers, Duration takeoverTimeout) {
+        this.sessions = sessions;
+        this.registry = registry;
+        this.peers = peers;
+        this.timers = timers;
+        this.takeoverTimeout = takeoverTimeout;
+    }
+
+    @Override
+    public CompletableFuture<Void> claim(String clientId, boolean cleanStart) {
+        List<String> others = peers.otherMembers();
+        if (others.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (cleanStart) {
+            // Nothing to bring over: the other nodes end their copy and close their connection on their own time.
+            for (String node : others) {
+                peers.send(node, new ClusterFrame.ClaimRequest(0, clientId, true));
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        long id = nextRequestId.getAndIncrement();
+        PendingClaim claim = new PendingClaim(clientId, new HashSet<>(others));
+        pending.put(id, claim);
+        for (String node : others) {
+            peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false));
+        }
+        timers.schedule(() -> {
+            PendingClaim p = pending.remove(id);
+            if (p != null) {
+                synchronized (p) {
+                    LOG.warn("client={} takeover: no answer from {} within {} ms; continuing without them",
+                            clientId, p.awaiting, takeoverTimeout.toMillis());
+                }
+                p.done.complete(null);
+            }
+        }, takeoverTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return claim.done;
+    }
+
+    /** Another node is taking a client over. */
+    void onClaimRequest(String from, ClusterFrame.ClaimRequest request) {
+        String clientId = request.clientId();
+        if (request.cleanStart()) {
+            boolean had = sessions.store().get(clientId) != null;
+            sessions.releaseToPeer(clientId, true);
+            movedTo.remove(clientId);
+            if (had) {
+                registry.removeAll(clientId);
+            }
+            return;
+        }
+        List<Subscription> subs = List.copyOf(registry.subscriptionsOf(clientId));
+        SessionState state = sessions.releaseToPeer(clientId, false);
+        String forwardTo = "";
+        if (state != null) {
+            state = state.withSubscriptions(subs);
+            moved(clientId, from);
+            LOG.info("client={} session handed to node {} ({} subscriptions, {} inflight, {} queued)", clientId,
+                    from, subs.size(), state.inflight().size(), state.queued().size());
+        } else {
+            String elsewhere = movedTo.get(clientId);
+            if (elsewhere != null && !elsewhere.equals(from)) {
+                forwardTo = elsewhere;
+            }
+        }
+        peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, state, forwardTo));
+    }
+
+    /** Answer to our claim; runs before any relayed message from the same node (per-node FIFO). */
+    void onClaimReply(String from, ClusterFrame.ClaimReply reply) {
+        PendingClaim claim = pending.get(reply.requestId());
+        if (reply.session() != null) {
+            adopt(reply.session(), from);
+        }
+        if (claim == null) {
+            if (reply.session() != null) {
+                LOG.warn("client={} session from node {} arrived after the takeover timeout", reply.clientId(), from);
+            }
+            return;
+        }
+        boolean complete;
+        synchronized (claim) {
+            claim.gotSession |= reply.session() != null;
+            if (!claim.gotSession && !reply.movedTo().isEmpty() && !reply.movedTo().equals(peers.localName())) {
+                // The session moved on a moment ago: ask its new home.
+                claim.awaiting.add(reply.movedTo());
+                peers.send(reply.movedTo(), new ClusterFrame.ClaimRequest(reply.requestId(), claim.clientId, false));
+            }
+            claim.awaiting.remove(from);
+            complete = claim.awaiting.isEmpty();
+        }
+        if (complete && pending.remove(reply.requestId()) != null) {
+            claim.done.complete(null);
+        }
+    }
+
+    /** Installs a session from another node, with its subscriptions (which become routes here). */
+    void adopt(SessionState state, String from) {
+        movedTo.remove(state.clientId());
+        if (!sessions.adopt(state)) {
+            LOG.warn("client={} session from node {} ignored: the client is already connected here",
+                    state.clientId(), from);
+            return;
+        }
+        for (Subscription s : state.subscriptions()) {
+            registry.subscribe(state.clientId(), s);
+        }
+    }
+
+    /** A draining node hands its offline sessions over: pick a node per session, keep relaying for a while. */
+    int handOffOfflineSessions() {
+        List<String> others = peers.otherMembers();
+        if (others.isEmpty()) {
+            return 0;
+        }
+        List<SessionState> states = sessions.releaseOfflineForDrain();
+        for (SessionState s : states) {
+            String node = others.get(Math.floorMod(s.clientId().hashCode(), others.size()));
+            SessionState withSubs = s.withSubscriptions(List.copyOf(registry.subscriptionsOf(s.clientId())));
+            moved(s.clientId(), node);
+            peers.send(node, new ClusterFrame.SessionHandoff(withSubs));
+        }
+        return states.size();
+    }
+
+    /**
+     * Relays a message for a session that moved.
+     *
+     * @return false when the client did not move
+     */
+    boolean relay(String clientId, OutboundMessage message) {
+        String node = movedTo.get(clientId);
+        if (node == null) {
+            return false;
+        }
+        peers.send(node, new ClusterFrame.Relay(clientId, message));
+        return true;
+    }
+
+    /** A relayed message arrived: the session should be here; if it moved on again, pass it along. */
+    void onRelay(ClusterFrame.Relay relay) {
+        Session session = sessions.store().get(relay.clientId());
+        if (session != null) {
+            session.deliver(relay.message());
+        } else if (!relay(relay.clientId(), relay.message())) {
+            LOG.debug("client={} relayed message dropped: no session here", relay.clientId());
+        }
+    }
+
+    /** A member left: claims stop waiting for it, and sessions relayed to it stay here (their routes too). */
+    void memberLeft(String node) {
+        for (Map.Entry<Long, PendingClaim> e : pending.entrySet()) {
+            PendingClaim claim = e.getValue();
+            boolean complete;
+            synchronized (claim) {
+                claim.awaiting.remove(node);
+                complete = claim.awaiting.isEmpty();
+            }
+            if (complete && pending.remove(e.getKey()) != null) {
+                claim.done.complete(null);
+            }
+        }
+        movedTo.values().removeIf(node::equals);
+    }
+
+    private void moved(String clientId, String node) {
+        movedTo.put(clientId, node);
+        timers.schedule(() -> {
+            // Routes point to the new node by now: forget the relay and the subscriptions kept for it, unless the
+            // client came back meanwhile (then the session and subscriptions here are its own again).
+            if (movedTo.remove(clientId, node) && sessions.store().get(clientId) == null) {
+                registry.removeAll(clientId);
+            }
+        }, RELAY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    int pendingClaims() {
+        return pending.size();
+    }
+}
