@@ -209,6 +209,17 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
     @Override
     public boolean relay(String clientId, OutboundMessage message) {
+        String node = handover.movedTo(clientId);
+        if (node == null) {
+            return false;
+        }
+        // Once the new home announced a route for this topic, the publish is forwarded there anyway, and the
+        // forward reaches it after the session (same sender, FIFO): relaying too would deliver twice.
+        for (var m : remote.match(message.message().topic()).subscriptions()) {
+            if (m.clientId().equals(node)) {
+                return true;
+            }
+        }
         return handover.relay(clientId, message);
     }
 

@@ -189,6 +189,11 @@ final class SessionHandover implements ClientRegistry {
         return states.size();
     }
 
+    /** The node a client's session moved to moments ago, or null. */
+    String movedTo(String clientId) {
+        return movedTo.get(clientId);
+    }
+
     /**
      * Relays a message for a session that moved.
      *
