@@ -42,6 +42,7 @@ public final class ClusterCodec {
     private static final byte CLAIM_REPLY = 8;
     private static final byte SESSION_HANDOFF = 9;
     private static final byte RELAY = 10;
+    private static final byte SESSION_ADOPTED = 11;
 
     private ClusterCodec() {
     }
@@ -179,6 +180,9 @@ public final class ClusterCodec {
         } else if (f instanceof ClusterFrame.SessionHandoff h) {
             writeSession(out, h.session(), now);
             return SESSION_HANDOFF;
+        } else if (f instanceof ClusterFrame.SessionAdopted a) {
+            out.writeUTF(a.clientId());
+            return SESSION_ADOPTED;
         } else if (f instanceof ClusterFrame.Relay r) {
             out.writeUTF(r.clientId());
             writeOutbound(out, r.message(), now);
@@ -213,6 +217,8 @@ public final class ClusterCodec {
                 return new ClusterFrame.SessionHandoff(readSession(in, now));
             case RELAY:
                 return new ClusterFrame.Relay(in.readUTF(), readOutbound(in, now));
+            case SESSION_ADOPTED:
+                return new ClusterFrame.SessionAdopted(in.readUTF());
             default:
                 in.skipNBytes(len);
                 return null;

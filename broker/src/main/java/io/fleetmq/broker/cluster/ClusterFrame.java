@@ -51,6 +51,13 @@ public sealed interface ClusterFrame {
             implements ClusterFrame {
     }
 
+    /**
+     * The sender installed the session the receiver handed it: publishes the sender forwards after this frame were
+     * already delivered to that client on the sender, so the receiver stops relaying them back.
+     */
+    record SessionAdopted(String clientId) implements ClusterFrame {
+    }
+
     /** A draining node hands an offline persistent session to the receiver. */
     record SessionHandoff(SessionState session) implements ClusterFrame {
     }

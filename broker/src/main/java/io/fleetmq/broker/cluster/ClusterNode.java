@@ -208,17 +208,21 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
     }
 
     @Override
-    public boolean relay(String clientId, OutboundMessage message) {
+    public boolean relay(String clientId, OutboundMessage message, String fromNode) {
         String node = handover.movedTo(clientId);
         if (node == null) {
             return false;
         }
-        // Once the new home announced a route for this topic, the publish is forwarded there anyway, and the
-        // forward reaches it after the session (same sender, FIFO): relaying too would deliver twice.
-        for (var m : remote.match(message.message().topic()).subscriptions()) {
-            if (m.clientId().equals(node)) {
-                return true;
+        if (fromNode == null) {
+            // Published here: once the new home announced a route for this topic, the publish was forwarded there
+            // too, behind the session (same sender, FIFO), so relaying as well would deliver it twice.
+            for (var m : remote.match(message.message().topic()).subscriptions()) {
+                if (m.clientId().equals(node)) {
+                    return true;
+                }
             }
+        } else if (!handover.needsRelay(clientId, fromNode)) {
+            return true; // the new home published it after installing the session: delivered there already
         }
         return handover.relay(clientId, message);
     }
@@ -237,7 +241,7 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
     private void dispatch(String from, Address src, ClusterFrame frame) {
         if (frame instanceof ClusterFrame.Forward f) {
-            router.deliverForwarded(f.message());
+            router.deliverForwarded(f.message(), from);
         } else if (frame instanceof ClusterFrame.ForwardShared f) {
             router.deliverForwardedShared(f.groupKey(), f.message());
         } else if (frame instanceof ClusterFrame.RouteDelta d) {
@@ -257,6 +261,8 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
         } else if (frame instanceof ClusterFrame.SessionHandoff h) {
             LOG.info("client={} session handed over by draining node {}", h.session().clientId(), from);
             handover.adopt(h.session(), from);
+        } else if (frame instanceof ClusterFrame.SessionAdopted a) {
+            handover.onAdopted(from, a.clientId());
         } else if (frame instanceof ClusterFrame.Hello h) {
             addressByName.put(h.nodeName(), src);
             peerVersions.put(h.nodeName(), h.protocolVersion());

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,14 +49,17 @@ final class SessionHandover implements ClientRegistry {
     private final Map<Long, PendingClaim> pending = new ConcurrentHashMap<>();
     /** Client id -> node its session moved to, while routes converge. */
     private final Map<String, String> movedTo = new ConcurrentHashMap<>();
+    /** Client ids whose new home confirmed the adoption (see {@link ClusterFrame.SessionAdopted}). */
+    private final Set<String> adoptionConfirmed = ConcurrentHashMap.newKeySet();
 
     private static final class PendingClaim {
         final String clientId;
-        final Set<String> awaiting;
+        /** One entry per request still unanswered (a node may be asked twice when the session moved on). */
+        final List<String> awaiting;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         boolean gotSession;
 
-        PendingClaim(String clientId, Set<String> awaiting) {
+        PendingClaim(String clientId, List<String> awaiting) {
             this.clientId = clientId;
             this.awaiting = awaiting;
         }
@@ -85,7 +88,7 @@ final class SessionHandover implements ClientRegistry {
             return CompletableFuture.completedFuture(null);
         }
         long id = nextRequestId.getAndIncrement();
-        PendingClaim claim = new PendingClaim(clientId, new HashSet<>(others));
+        PendingClaim claim = new PendingClaim(clientId, new ArrayList<>(others));
         pending.put(id, claim);
         for (String node : others) {
             peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false));
@@ -108,18 +111,18 @@ final class SessionHandover implements ClientRegistry {
         String clientId = request.clientId();
         if (request.cleanStart()) {
             boolean had = sessions.store().get(clientId) != null;
-            sessions.releaseToPeer(clientId, true);
+            sessions.releaseToPeer(clientId, true, st -> st);
             movedTo.remove(clientId);
             if (had) {
                 registry.removeAll(clientId);
             }
             return;
         }
-        List<Subscription> subs = List.copyOf(registry.subscriptionsOf(clientId));
-        SessionState state = sessions.releaseToPeer(clientId, false);
+        SessionState state = sessions.releaseToPeer(clientId, false,
+                st -> st.withSubscriptions(List.copyOf(registry.subscriptionsOf(clientId))));
         String forwardTo = "";
         if (state != null) {
-            state = state.withSubscriptions(subs);
+            List<Subscription> subs = state.subscriptions();
             moved(clientId, from);
             LOG.info("client={} session handed to node {} ({} subscriptions, {} inflight, {} queued)", clientId,
                     from, subs.size(), state.inflight().size(), state.queued().size());
@@ -129,12 +132,17 @@ final class SessionHandover implements ClientRegistry {
                 forwardTo = elsewhere;
             }
         }
+        LOG.debug("client={} claim {} from {}: session {}, moved to '{}'", clientId, request.requestId(), from,
+                state != null, forwardTo);
         peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, state, forwardTo));
     }
 
     /** Answer to our claim; runs before any relayed message from the same node (per-node FIFO). */
     void onClaimReply(String from, ClusterFrame.ClaimReply reply) {
         PendingClaim claim = pending.get(reply.requestId());
+        LOG.debug("client={} claim {} answered by {}: session {}, moved to '{}', pending {}", reply.clientId(),
+                reply.requestId(), from, reply.session() != null, reply.movedTo(),
+                claim == null ? "none" : claim.awaiting);
         if (reply.session() != null) {
             adopt(reply.session(), from);
         }
@@ -163,14 +171,33 @@ final class SessionHandover implements ClientRegistry {
     /** Installs a session from another node, with its subscriptions (which become routes here). */
     void adopt(SessionState state, String from) {
         movedTo.remove(state.clientId());
-        if (!sessions.adopt(state)) {
+        adoptionConfirmed.remove(state.clientId());
+        boolean installed = sessions.adopt(state, st -> {
+            for (Subscription s : st.subscriptions()) {
+                registry.subscribe(st.clientId(), s);
+            }
+        });
+        if (!installed) {
             LOG.warn("client={} session from node {} ignored: the client is already connected here",
                     state.clientId(), from);
             return;
         }
-        for (Subscription s : state.subscriptions()) {
-            registry.subscribe(state.clientId(), s);
+        peers.send(from, new ClusterFrame.SessionAdopted(state.clientId()));
+    }
+
+    /** The new home of a session we handed over installed it. */
+    void onAdopted(String from, String clientId) {
+        if (from.equals(movedTo.get(clientId))) {
+            adoptionConfirmed.add(clientId);
         }
+    }
+
+    /**
+     * Whether a publish that {@code fromNode} forwarded here must still be relayed to the moved client: not when
+     * {@code fromNode} is the client's new home and had already installed the session (it delivered it itself).
+     */
+    boolean needsRelay(String clientId, String fromNode) {
+        return fromNode == null || !fromNode.equals(movedTo.get(clientId)) || !adoptionConfirmed.contains(clientId);
     }
 
     /** A draining node hands its offline sessions over: pick a node per session, keep relaying for a while. */
@@ -179,14 +206,12 @@ final class SessionHandover implements ClientRegistry {
         if (others.isEmpty()) {
             return 0;
         }
-        List<SessionState> states = sessions.releaseOfflineForDrain();
-        for (SessionState s : states) {
+        return sessions.releaseOfflineForDrain(s -> {
             String node = others.get(Math.floorMod(s.clientId().hashCode(), others.size()));
             SessionState withSubs = s.withSubscriptions(List.copyOf(registry.subscriptionsOf(s.clientId())));
             moved(s.clientId(), node);
             peers.send(node, new ClusterFrame.SessionHandoff(withSubs));
-        }
-        return states.size();
+        });
     }
 
     /** The node a client's session moved to moments ago, or null. */
@@ -224,7 +249,7 @@ final class SessionHandover implements ClientRegistry {
             PendingClaim claim = e.getValue();
             boolean complete;
             synchronized (claim) {
-                claim.awaiting.remove(node);
+                claim.awaiting.removeIf(node::equals);
                 complete = claim.awaiting.isEmpty();
             }
             if (complete && pending.remove(e.getKey()) != null) {
@@ -235,12 +260,16 @@ final class SessionHandover implements ClientRegistry {
     }
 
     private void moved(String clientId, String node) {
+        adoptionConfirmed.remove(clientId);
         movedTo.put(clientId, node);
         timers.schedule(() -> {
             // Routes point to the new node by now: forget the relay and the subscriptions kept for it, unless the
             // client came back meanwhile (then the session and subscriptions here are its own again).
-            if (movedTo.remove(clientId, node) && sessions.store().get(clientId) == null) {
-                registry.removeAll(clientId);
+            if (movedTo.remove(clientId, node)) {
+                adoptionConfirmed.remove(clientId);
+                if (sessions.store().get(clientId) == null) {
+                    registry.removeAll(clientId);
+                }
             }
         }, RELAY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -24,9 +24,10 @@ public interface ClusterRouting {
     /**
      * The client's session moved to another node moments ago and routes are still converging: delivers there.
      *
+     * @param fromNode the node that forwarded the message here, or null when it was published on this node
      * @return false when the client is not known to have moved
      */
-    boolean relay(String clientId, OutboundMessage message);
+    boolean relay(String clientId, OutboundMessage message, String fromNode);
 
     /** The single-node case: no other nodes. */
     ClusterRouting NONE = new ClusterRouting() {
@@ -48,7 +49,7 @@ public interface ClusterRouting {
         }
 
         @Override
-        public boolean relay(String clientId, OutboundMessage message) {
+        public boolean relay(String clientId, OutboundMessage message, String fromNode) {
             return false;
         }
     };

@@ -72,7 +72,7 @@ public final class PublishRouter implements SessionEvents {
         if (match.isEmpty() && remote.isEmpty()) {
             return 0;
         }
-        int delivered = deliverToSubscribers(message, match.subscriptions());
+        int delivered = deliverToSubscribers(message, match.subscriptions(), null);
         delivered += forwardToNodes(message, remote.subscriptions());
         if (remote.sharedGroups().isEmpty()) {
             for (SharedGroupMatch group : match.sharedGroups()) {
@@ -90,8 +90,8 @@ public final class PublishRouter implements SessionEvents {
      * A message another node forwarded: delivered to this node's non-shared subscribers only (the publishing node
      * already chose shared-group members, stored it if retained, and forwarded it to every node that needs it).
      */
-    public int deliverForwarded(PublishMessage message) {
-        return deliverToSubscribers(message, registry.match(message.topic()).subscriptions());
+    public int deliverForwarded(PublishMessage message, String fromNode) {
+        return deliverToSubscribers(message, registry.match(message.topic()).subscriptions(), fromNode);
     }
 
     /** A message another node chose this node for, to one member of the shared group {@code groupKey}. */
@@ -111,7 +111,7 @@ public final class PublishRouter implements SessionEvents {
             retained.put(message);
         }
         MatchResult match = registry.match(message.topic());
-        deliverToSubscribers(message, match.subscriptions());
+        deliverToSubscribers(message, match.subscriptions(), null);
         for (SharedGroupMatch group : match.sharedGroups()) {
             deliverToGroup(message, group, null);
         }
@@ -188,14 +188,15 @@ public final class PublishRouter implements SessionEvents {
         return delivered;
     }
 
-    private int deliverToSubscribers(PublishMessage message, List<SubscriptionMatch> matches) {
+    /** @param fromNode the node that forwarded the message, null when it was published on this node */
+    private int deliverToSubscribers(PublishMessage message, List<SubscriptionMatch> matches, String fromNode) {
         if (matches.size() == 1) {
             SubscriptionMatch only = matches.get(0);
             if (isLocalExcluded(message, only)) {
                 return 0;
             }
             Subscription s = only.subscription();
-            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s));
+            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s), fromNode);
         }
         // Overlapping subscriptions of one client: one copy at the highest QoS, with every identifier
         // [MQTT-3.3.4-2], [MQTT-3.3.4-3].
@@ -209,7 +210,7 @@ public final class PublishRouter implements SessionEvents {
         int delivered = 0;
         for (Map.Entry<String, Merged> e : perClient.entrySet()) {
             Merged m = e.getValue();
-            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids);
+            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids, fromNode);
         }
         return delivered;
     }
@@ -220,12 +221,12 @@ public final class PublishRouter implements SessionEvents {
     }
 
     private int deliver(String clientId, PublishMessage message, int grantedQos, boolean retainAsPublished,
-                        List<Integer> ids) {
+                        List<Integer> ids, String fromNode) {
         Session session = sessions.get(clientId);
         OutboundMessage out = new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null);
         if (session == null) {
             // Moved to another node a moment ago (takeover or drain) while routes converge: deliver it there.
-            return cluster.relay(clientId, out) ? 1 : 0;
+            return cluster.relay(clientId, out, fromNode) ? 1 : 0;
         }
         session.deliver(out);
         return 1;

@@ -133,7 +133,8 @@ public final class SessionManager {
      *
      * @return the state to hand over, or null when there was no session or it ended (clean start)
      */
-    public synchronized SessionState releaseToPeer(String clientId, boolean cleanStart) {
+    public synchronized SessionState releaseToPeer(String clientId, boolean cleanStart,
+                                                   java.util.function.UnaryOperator<SessionState> complete) {
         Session session = store.get(clientId);
         if (session == null) {
             return null;
@@ -152,7 +153,8 @@ public final class SessionManager {
         } else {
             session.takePendingWill();
             session.markMovedToPeer();
-            state = session.snapshot();
+            // Completed (subscriptions added) under this lock, so an adoption in progress is seen whole.
+            state = complete.apply(session.snapshot());
         }
         store.remove(clientId, session);
         session.clear();
@@ -168,7 +170,7 @@ public final class SessionManager {
      *
      * @return false when a connected local session was kept
      */
-    public synchronized boolean adopt(SessionState state) {
+    public synchronized boolean adopt(SessionState state, java.util.function.Consumer<SessionState> installed) {
         Session existing = store.get(state.clientId());
         if (existing != null) {
             if (existing.isConnected()) {
@@ -185,15 +187,17 @@ public final class SessionManager {
             // Expires here like any offline session unless its client connects first.
             session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
         }
+        installed.accept(state);
         return true;
     }
 
     /**
-     * Draining: takes every offline persistent session out of this node to hand it to another one.
-     * Sessions still connected are left alone (their clients are being told to move).
+     * Draining: takes every offline persistent session out of this node and gives it to {@code handOff}, which
+     * runs under this manager's lock so that a concurrent claim for the client sees either the session or where it
+     * went, never neither. Sessions still connected are left alone (their clients are being told to move).
      */
-    public synchronized List<SessionState> releaseOfflineForDrain() {
-        List<SessionState> out = new java.util.ArrayList<>();
+    public synchronized int releaseOfflineForDrain(java.util.function.Consumer<SessionState> handOff) {
+        int n = 0;
         for (Session session : List.copyOf(store.all())) {
             if (session.isConnected() || session.expiryIntervalSeconds() == 0) {
                 continue;
@@ -201,11 +205,13 @@ public final class SessionManager {
             session.cancelExpiry();
             session.takePendingWill();
             session.markMovedToPeer();
-            out.add(session.snapshot());
+            SessionState state = session.snapshot();
             store.remove(session.clientId(), session);
             session.clear();
+            handOff.accept(state);
+            n++;
         }
-        return out;
+        return n;
     }
 
     /** Stops publishing wills: a broker shutdown is not a client failure. */

@@ -25,7 +25,9 @@ class ConfigSchemaTest {
                 "auth.allowAnonymous",
                 "sys.enabled", "sys.interval",
                 "shutdown.gracePeriod",
-                "transport.nativeEpoll", "transport.ioThreads");
+                "transport.nativeEpoll", "transport.ioThreads",
+                "cluster.enabled", "cluster.name", "cluster.bind", "cluster.port", "cluster.seeds", "cluster.dnsQuery",
+                "cluster.nodeLossTimeout", "cluster.takeoverTimeout", "cluster.drainRate", "cluster.drainTimeout");
     }
 
     @Test
@@ -97,6 +99,8 @@ class ConfigSchemaTest {
                 return ((Duration) d).plusMillis(1);
             case HOST:
                 return "0.0.0.0";
+            case HOST_PORT_LIST:
+                return java.util.List.of("10.0.0.1:7800", "10.0.0.2:7800");
             default:
                 return d + "x";
         }
