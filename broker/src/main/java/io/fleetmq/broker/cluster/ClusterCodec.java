@@ -167,6 +167,7 @@ public final class ClusterCodec {
             out.writeLong(c.requestId());
             out.writeUTF(c.clientId());
             out.writeBoolean(c.cleanStart());
+            out.writeUTF(c.requester());
             return CLAIM_REQUEST;
         } else if (f instanceof ClusterFrame.ClaimReply c) {
             out.writeLong(c.requestId());
@@ -206,7 +207,7 @@ public final class ClusterCodec {
             case RETAINED_PUT:
                 return new ClusterFrame.RetainedPut(readMessage(in, now));
             case CLAIM_REQUEST:
-                return new ClusterFrame.ClaimRequest(in.readLong(), in.readUTF(), in.readBoolean());
+                return new ClusterFrame.ClaimRequest(in.readLong(), in.readUTF(), in.readBoolean(), in.readUTF());
             case CLAIM_REPLY: {
                 long id = in.readLong();
                 String clientId = in.readUTF();

@@ -37,15 +37,17 @@ public sealed interface ClusterFrame {
     }
 
     /**
-     * A client connects to the sender: close its connection here; with {@code cleanStart} false, hand its session
-     * back in a {@link ClaimReply}.
+     * A client connects to {@code requester} (the sender, unless a node passes the request on): close its connection
+     * here; with {@code cleanStart} false, hand its session to the requester in a {@link ClaimReply}.
      */
-    record ClaimRequest(long requestId, String clientId, boolean cleanStart) implements ClusterFrame {
+    record ClaimRequest(long requestId, String clientId, boolean cleanStart, String requester)
+            implements ClusterFrame {
     }
 
     /**
      * Answer to a {@link ClaimRequest}: the session (or null), and when this node handed the session to another
-     * node moments ago, that node's name (else empty) so the claimer asks it.
+     * node moments ago, that node's name (else empty): this node passed the request on to it (behind the session,
+     * so it arrives there after it), and the claimer waits for that node's answer too.
      */
     record ClaimReply(long requestId, String clientId, SessionState session, String movedTo)
             implements ClusterFrame {

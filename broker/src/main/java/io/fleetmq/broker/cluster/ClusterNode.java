@@ -208,18 +208,16 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
     }
 
     @Override
-    public boolean relay(String clientId, OutboundMessage message, String fromNode) {
+    public boolean relay(String clientId, OutboundMessage message, String fromNode, Set<String> forwardedTo) {
         String node = handover.movedTo(clientId);
         if (node == null) {
             return false;
         }
         if (fromNode == null) {
-            // Published here: once the new home announced a route for this topic, the publish was forwarded there
-            // too, behind the session (same sender, FIFO), so relaying as well would deliver it twice.
-            for (var m : remote.match(message.message().topic()).subscriptions()) {
-                if (m.clientId().equals(node)) {
-                    return true;
-                }
+            // Published here and also forwarded to the new home, behind the session (same sender, FIFO): it is
+            // delivered there already, relaying as well would deliver it twice.
+            if (forwardedTo.contains(node)) {
+                return true;
             }
         } else if (!handover.needsRelay(clientId, fromNode)) {
             return true; // the new home published it after installing the session: delivered there already

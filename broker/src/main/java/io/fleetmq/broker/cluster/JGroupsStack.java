@@ -55,7 +55,7 @@ final class JGroupsStack {
         }
         long lossMillis = config.nodeLossTimeout().toMillis();
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(3000));
-        stack.add(new FD_SOCK2());
+        stack.add(new FD_SOCK2().setBindAddress(bind)); // not *: only the cluster interface
         // Heartbeats every quarter of the timeout; VERIFY_SUSPECT2 double-checks a suspect before it is excluded.
         stack.add(new FD_ALL3().setTimeout(Math.max(1000, lossMillis - 1000)).setInterval(Math.max(250, lossMillis / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(Math.min(1000, lossMillis / 4)));

@@ -83,7 +83,7 @@ final class SessionHandover implements ClientRegistry {
         if (cleanStart) {
             // Nothing to bring over: the other nodes end their copy and close their connection on their own time.
             for (String node : others) {
-                peers.send(node, new ClusterFrame.ClaimRequest(0, clientId, true));
+                peers.send(node, new ClusterFrame.ClaimRequest(0, clientId, true, peers.localName()));
             }
             return CompletableFuture.completedFuture(null);
         }
@@ -91,7 +91,7 @@ final class SessionHandover implements ClientRegistry {
         PendingClaim claim = new PendingClaim(clientId, new ArrayList<>(others));
         pending.put(id, claim);
         for (String node : others) {
-            peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false));
+            peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false, peers.localName()));
         }
         timers.schedule(() -> {
             PendingClaim p = pending.remove(id);
@@ -107,34 +107,35 @@ final class SessionHandover implements ClientRegistry {
     }
 
     /** Another node is taking a client over. */
-    void onClaimRequest(String from, ClusterFrame.ClaimRequest request) {
+    void onClaimRequest(String sender, ClusterFrame.ClaimRequest request) {
         String clientId = request.clientId();
+        String from = request.requester().isEmpty() ? sender : request.requester();
         if (request.cleanStart()) {
-            boolean had = sessions.store().get(clientId) != null;
-            sessions.releaseToPeer(clientId, true, st -> st);
+            boolean had = sessions.releaseToPeer(clientId, true, st -> { }, m -> { });
             movedTo.remove(clientId);
             if (had) {
                 registry.removeAll(clientId);
             }
             return;
         }
-        SessionState state = sessions.releaseToPeer(clientId, false,
-                st -> st.withSubscriptions(List.copyOf(registry.subscriptionsOf(clientId))));
-        String forwardTo = "";
-        if (state != null) {
-            List<Subscription> subs = state.subscriptions();
+        boolean had = sessions.releaseToPeer(clientId, false, st -> {
+            SessionState full = st.withSubscriptions(List.copyOf(registry.subscriptionsOf(clientId)));
             moved(clientId, from);
             LOG.info("client={} session handed to node {} ({} subscriptions, {} inflight, {} queued)", clientId,
-                    from, subs.size(), state.inflight().size(), state.queued().size());
-        } else {
+                    from, full.subscriptions().size(), full.inflight().size(), full.queued().size());
+            peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, full, ""));
+        }, m -> peers.send(from, new ClusterFrame.Relay(clientId, m)));
+        if (!had) {
             String elsewhere = movedTo.get(clientId);
-            if (elsewhere != null && !elsewhere.equals(from)) {
-                forwardTo = elsewhere;
+            String forwardTo = elsewhere != null && !elsewhere.equals(from) ? elsewhere : "";
+            LOG.debug("client={} claim {} from {}: no session here, moved to '{}'", clientId, request.requestId(),
+                    from, forwardTo);
+            if (!forwardTo.isEmpty()) {
+                // Passed on by this node, so it reaches the new home after the session this node sent there.
+                peers.send(forwardTo, new ClusterFrame.ClaimRequest(request.requestId(), clientId, false, from));
             }
+            peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, null, forwardTo));
         }
-        LOG.debug("client={} claim {} from {}: session {}, moved to '{}'", clientId, request.requestId(), from,
-                state != null, forwardTo);
-        peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, state, forwardTo));
     }
 
     /** Answer to our claim; runs before any relayed message from the same node (per-node FIFO). */
@@ -156,9 +157,8 @@ final class SessionHandover implements ClientRegistry {
         synchronized (claim) {
             claim.gotSession |= reply.session() != null;
             if (!claim.gotSession && !reply.movedTo().isEmpty() && !reply.movedTo().equals(peers.localName())) {
-                // The session moved on a moment ago: ask its new home.
+                // The session moved on a moment ago; the node that moved it passed our request on: await the answer.
                 claim.awaiting.add(reply.movedTo());
-                peers.send(reply.movedTo(), new ClusterFrame.ClaimRequest(reply.requestId(), claim.clientId, false));
             }
             claim.awaiting.remove(from);
             complete = claim.awaiting.isEmpty();
@@ -206,11 +206,13 @@ final class SessionHandover implements ClientRegistry {
         if (others.isEmpty()) {
             return 0;
         }
-        return sessions.releaseOfflineForDrain(s -> {
-            String node = others.get(Math.floorMod(s.clientId().hashCode(), others.size()));
-            SessionState withSubs = s.withSubscriptions(List.copyOf(registry.subscriptionsOf(s.clientId())));
-            moved(s.clientId(), node);
-            peers.send(node, new ClusterFrame.SessionHandoff(withSubs));
+        return sessions.releaseOfflineForDrain(clientId -> {
+            String node = others.get(Math.floorMod(clientId.hashCode(), others.size()));
+            return Map.entry(st -> {
+                moved(clientId, node);
+                peers.send(node, new ClusterFrame.SessionHandoff(
+                        st.withSubscriptions(List.copyOf(registry.subscriptionsOf(clientId)))));
+            }, m -> peers.send(node, new ClusterFrame.Relay(clientId, m)));
         });
     }
 

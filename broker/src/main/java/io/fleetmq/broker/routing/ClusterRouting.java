@@ -24,10 +24,11 @@ public interface ClusterRouting {
     /**
      * The client's session moved to another node moments ago and routes are still converging: delivers there.
      *
-     * @param fromNode the node that forwarded the message here, or null when it was published on this node
+     * @param fromNode    the node that forwarded the message here, or null when it was published on this node
+     * @param forwardedTo the nodes this node forwarded the same publish to
      * @return false when the client is not known to have moved
      */
-    boolean relay(String clientId, OutboundMessage message, String fromNode);
+    boolean relay(String clientId, OutboundMessage message, String fromNode, java.util.Set<String> forwardedTo);
 
     /** The single-node case: no other nodes. */
     ClusterRouting NONE = new ClusterRouting() {
@@ -49,7 +50,8 @@ public interface ClusterRouting {
         }
 
         @Override
-        public boolean relay(String clientId, OutboundMessage message, String fromNode) {
+        public boolean relay(String clientId, OutboundMessage message, String fromNode,
+                             java.util.Set<String> forwardedTo) {
             return false;
         }
     };

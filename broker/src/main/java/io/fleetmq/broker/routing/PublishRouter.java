@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,13 +68,15 @@ public final class PublishRouter implements SessionEvents {
             retained.put(message);
             cluster.replicateRetained(message);
         }
-        MatchResult match = registry.match(message.topic());
+        // Other nodes first, then local subscribers: a session arriving here from another node meanwhile is then
+        // either matched locally or still relayed by its old node (see ClusterNode#relay), never neither.
         MatchResult remote = cluster.match(message.topic());
+        Set<String> forwardedTo = forwardToNodes(message, remote.subscriptions());
+        MatchResult match = registry.match(message.topic());
         if (match.isEmpty() && remote.isEmpty()) {
             return 0;
         }
-        int delivered = deliverToSubscribers(message, match.subscriptions(), null);
-        delivered += forwardToNodes(message, remote.subscriptions());
+        int delivered = forwardedTo.size() + deliverToSubscribers(message, match.subscriptions(), null, forwardedTo);
         if (remote.sharedGroups().isEmpty()) {
             for (SharedGroupMatch group : match.sharedGroups()) {
                 if (deliverToGroup(message, group, null)) {
@@ -91,7 +94,7 @@ public final class PublishRouter implements SessionEvents {
      * already chose shared-group members, stored it if retained, and forwarded it to every node that needs it).
      */
     public int deliverForwarded(PublishMessage message, String fromNode) {
-        return deliverToSubscribers(message, registry.match(message.topic()).subscriptions(), fromNode);
+        return deliverToSubscribers(message, registry.match(message.topic()).subscriptions(), fromNode, Set.of());
     }
 
     /** A message another node chose this node for, to one member of the shared group {@code groupKey}. */
@@ -111,28 +114,28 @@ public final class PublishRouter implements SessionEvents {
             retained.put(message);
         }
         MatchResult match = registry.match(message.topic());
-        deliverToSubscribers(message, match.subscriptions(), null);
+        deliverToSubscribers(message, match.subscriptions(), null, Set.of());
         for (SharedGroupMatch group : match.sharedGroups()) {
             deliverToGroup(message, group, null);
         }
     }
 
-    /** One copy per node, however many of its subscribers match [the cluster forwards once per node]. */
-    private int forwardToNodes(PublishMessage message, List<SubscriptionMatch> remote) {
+    /** One copy per node, however many of its subscribers match; returns the nodes it went to. */
+    private Set<String> forwardToNodes(PublishMessage message, List<SubscriptionMatch> remote) {
         if (remote.isEmpty()) {
-            return 0;
+            return Set.of();
         }
         if (remote.size() == 1) {
             cluster.forward(remote.get(0).clientId(), message);
-            return 1;
+            return Set.of(remote.get(0).clientId());
         }
-        java.util.Set<String> nodes = new java.util.HashSet<>();
+        Set<String> nodes = new java.util.HashSet<>();
         for (SubscriptionMatch m : remote) {
             if (nodes.add(m.clientId())) {
                 cluster.forward(m.clientId(), message);
             }
         }
-        return nodes.size();
+        return nodes;
     }
 
     /**
@@ -188,15 +191,20 @@ public final class PublishRouter implements SessionEvents {
         return delivered;
     }
 
-    /** @param fromNode the node that forwarded the message, null when it was published on this node */
-    private int deliverToSubscribers(PublishMessage message, List<SubscriptionMatch> matches, String fromNode) {
+    /**
+     * @param fromNode    the node that forwarded the message, null when it was published on this node
+     * @param forwardedTo the nodes this node forwarded it to (a moved session's new home among them has it)
+     */
+    private int deliverToSubscribers(PublishMessage message, List<SubscriptionMatch> matches, String fromNode,
+                                     Set<String> forwardedTo) {
         if (matches.size() == 1) {
             SubscriptionMatch only = matches.get(0);
             if (isLocalExcluded(message, only)) {
                 return 0;
             }
             Subscription s = only.subscription();
-            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s), fromNode);
+            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s), fromNode,
+                    forwardedTo);
         }
         // Overlapping subscriptions of one client: one copy at the highest QoS, with every identifier
         // [MQTT-3.3.4-2], [MQTT-3.3.4-3].
@@ -210,7 +218,7 @@ public final class PublishRouter implements SessionEvents {
         int delivered = 0;
         for (Map.Entry<String, Merged> e : perClient.entrySet()) {
             Merged m = e.getValue();
-            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids, fromNode);
+            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids, fromNode, forwardedTo);
         }
         return delivered;
     }
@@ -221,12 +229,12 @@ public final class PublishRouter implements SessionEvents {
     }
 
     private int deliver(String clientId, PublishMessage message, int grantedQos, boolean retainAsPublished,
-                        List<Integer> ids, String fromNode) {
+                        List<Integer> ids, String fromNode, Set<String> forwardedTo) {
         Session session = sessions.get(clientId);
         OutboundMessage out = new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null);
         if (session == null) {
             // Moved to another node a moment ago (takeover or drain) while routes converge: deliver it there.
-            return cluster.relay(clientId, out, fromNode) ? 1 : 0;
+            return cluster.relay(clientId, out, fromNode, forwardedTo) ? 1 : 0;
         }
         session.deliver(out);
         return 1;

@@ -45,6 +45,8 @@ public final class Session {
     private PendingWill pendingWill;
     /** Set when the session was handed to another cluster node: it lives on there, it did not end. */
     private boolean movedToPeer;
+    /** After a move, where messages still delivered to this (stale) instance go: to the session's new home. */
+    private java.util.function.Consumer<OutboundMessage> movedRelay;
 
     /** A will waiting out its delay; published early if the session ends first [MQTT-3.1.2-8]. */
     record PendingWill(Will will, ScheduledFuture<?> timer) {
@@ -108,6 +110,10 @@ public final class Session {
      * queued (bounded). QoS 0 messages are not queued for an offline session unless configured.
      */
     public synchronized void deliver(OutboundMessage message) {
+        if (movedRelay != null) {
+            movedRelay.accept(message);
+            return;
+        }
         long now = nanoClock.getAsLong();
         if (message.message().isExpired(now)) {
             // [MQTT-3.3.2-5]: an expired message is not delivered to any subscriber.
@@ -252,8 +258,18 @@ public final class Session {
         return s;
     }
 
-    synchronized void markMovedToPeer() {
+    /**
+     * Hands this session to another node. The snapshot and {@code handOff} (which sends it) happen under this
+     * session's lock, and every message delivered to this instance afterwards goes to {@code relay}: so nothing is
+     * delivered into a snapshot already taken, and relayed messages always follow the session on the wire.
+     */
+    synchronized SessionState moveTo(java.util.function.Consumer<SessionState> handOff,
+                                     java.util.function.Consumer<OutboundMessage> relay) {
+        SessionState state = snapshot();
         movedToPeer = true;
+        movedRelay = relay;
+        handOff.accept(state);
+        return state;
     }
 
     synchronized boolean movedToPeer() {

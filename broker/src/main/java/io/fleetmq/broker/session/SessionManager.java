@@ -6,6 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -128,23 +131,23 @@ public final class SessionManager {
     /**
      * Another cluster node is taking this client over (it connected there): the client is live on one node at a time,
      * so a connection here is closed with 0x8E [MQTT-3.1.4-3]. With clean start the session ends here (a waiting will
-     * is published [MQTT-3.1.2-8]); otherwise its state is returned to move to the new node, and a will still waiting
-     * out its delay is cancelled because the session resumes [MQTT-3.1.3-9].
+     * is published [MQTT-3.1.2-8]); otherwise {@code handOff} sends its state to the new node, a will still waiting
+     * out its delay is cancelled because the session resumes [MQTT-3.1.3-9], and messages that still reach this node
+     * for it go to {@code relay}.
      *
-     * @return the state to hand over, or null when there was no session or it ended (clean start)
+     * @return false when there was no session here
      */
-    public synchronized SessionState releaseToPeer(String clientId, boolean cleanStart,
-                                                   java.util.function.UnaryOperator<SessionState> complete) {
+    public synchronized boolean releaseToPeer(String clientId, boolean cleanStart, Consumer<SessionState> handOff,
+                                              Consumer<OutboundMessage> relay) {
         Session session = store.get(clientId);
         if (session == null) {
-            return null;
+            return false;
         }
         ClientConnection connection = session.connection();
         if (connection != null) {
             session.detach(connection);
         }
         session.cancelExpiry();
-        SessionState state = null;
         if (cleanStart) {
             Will will = session.takePendingWill();
             if (will != null) {
@@ -152,16 +155,14 @@ public final class SessionManager {
             }
         } else {
             session.takePendingWill();
-            session.markMovedToPeer();
-            // Completed (subscriptions added) under this lock, so an adoption in progress is seen whole.
-            state = complete.apply(session.snapshot());
+            session.moveTo(handOff, relay);
         }
         store.remove(clientId, session);
         session.clear();
         if (connection != null) {
             connection.closeForTakeover();
         }
-        return state;
+        return true;
     }
 
     /**
@@ -192,11 +193,13 @@ public final class SessionManager {
     }
 
     /**
-     * Draining: takes every offline persistent session out of this node and gives it to {@code handOff}, which
-     * runs under this manager's lock so that a concurrent claim for the client sees either the session or where it
-     * went, never neither. Sessions still connected are left alone (their clients are being told to move).
+     * Draining: hands every offline persistent session to another node, under this manager's lock so that a
+     * concurrent claim for the client sees either the session or where it went, never neither. {@code route} picks
+     * the node for a client and returns the hand-off and relay actions for it. Sessions still connected are left
+     * alone (their clients are being told to move).
      */
-    public synchronized int releaseOfflineForDrain(java.util.function.Consumer<SessionState> handOff) {
+    public synchronized int releaseOfflineForDrain(
+            Function<String, Map.Entry<Consumer<SessionState>, Consumer<OutboundMessage>>> route) {
         int n = 0;
         for (Session session : List.copyOf(store.all())) {
             if (session.isConnected() || session.expiryIntervalSeconds() == 0) {
@@ -204,11 +207,10 @@ public final class SessionManager {
             }
             session.cancelExpiry();
             session.takePendingWill();
-            session.markMovedToPeer();
-            SessionState state = session.snapshot();
+            Map.Entry<Consumer<SessionState>, Consumer<OutboundMessage>> to = route.apply(session.clientId());
+            session.moveTo(to.getKey(), to.getValue());
             store.remove(session.clientId(), session);
             session.clear();
-            handOff.accept(state);
             n++;
         }
         return n;

@@ -132,10 +132,14 @@ final class NodeProcess implements BrokerEndpoint, AutoCloseable {
         throw new AssertionError("node " + name + ": expected log line not seen in " + timeout + ":\n" + tail());
     }
 
-    /** Waits until this node's view has exactly these members. */
+    /** Waits until this node's view has exactly these members (in any order: the oldest member comes first). */
     void awaitMembers(List<String> names, Duration timeout) throws IOException, InterruptedException {
-        String expected = "members " + names;
-        awaitLogSince(0, l -> l.contains(expected), timeout);
+        java.util.regex.Pattern view = java.util.regex.Pattern.compile("cluster view \\d+: members \\[([^]]*)]");
+        java.util.Set<String> expected = new java.util.HashSet<>(names);
+        awaitLogSince(0, l -> {
+            java.util.regex.Matcher m = view.matcher(l);
+            return m.find() && new java.util.HashSet<>(List.of(m.group(1).split(", "))).equals(expected);
+        }, timeout);
     }
 
     /** As {@link #awaitLog}, looking only at lines after the first {@code skip} lines. */
