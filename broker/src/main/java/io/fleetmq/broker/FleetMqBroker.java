@@ -1,6 +1,10 @@
 package io.fleetmq.broker;
 
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.health.Readiness;
+import io.fleetmq.broker.health.ReadinessCheck;
+import io.fleetmq.broker.http.HttpListener;
+import io.fleetmq.broker.metrics.BrokerMetrics;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.protocol.BrokerContext;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
@@ -29,19 +33,26 @@ public final class FleetMqBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetMqBroker.class);
 
     private final BrokerConfig config;
-    private final BrokerStats stats;
+    private final BrokerMetrics metrics;
+    private final Readiness readiness;
+    private final AtomicBoolean listenersBound;
     private final MqttServer server;
+    private final HttpListener http;
     private final SessionManager sessions;
     private final PublishRouter router;
     private final InetSocketAddress tcpAddress;
     private final ScheduledFuture<?> sysTask;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FleetMqBroker(BrokerConfig config, BrokerStats stats, MqttServer server, SessionManager sessions,
+    private FleetMqBroker(BrokerConfig config, BrokerMetrics metrics, Readiness readiness,
+                          AtomicBoolean listenersBound, MqttServer server, HttpListener http, SessionManager sessions,
                           PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask) {
         this.config = config;
-        this.stats = stats;
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.listenersBound = listenersBound;
         this.server = server;
+        this.http = http;
         this.sessions = sessions;
         this.router = router;
         this.tcpAddress = tcpAddress;
@@ -50,19 +61,33 @@ public final class FleetMqBroker implements AutoCloseable {
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
         LongSupplier clock = System::nanoTime;
-        BrokerStats stats = new BrokerStats();
+        BrokerMetrics metrics = BrokerMetrics.create(config.nodeName());
+        BrokerStats stats = metrics.stats();
+        // Readiness: the built-in check is "listeners bound (and not shutting down)"; the cluster layer registers
+        // "joined the cluster" through readiness().register(...) before or after start.
+        Readiness readiness = new Readiness();
+        AtomicBoolean listenersBound = new AtomicBoolean();
+        readiness.register(ReadinessCheck.of("listeners", listenersBound::get));
         MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
+        HttpListener http = null;
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
             PublishRouter router = new PublishRouter(new TopicTreeSubscriptionRegistry(), new InMemoryRetainedStore(),
                     store, stats, config.mqtt().retainAvailable());
             sessions.events(router);
+            metrics.bindStores(store, router.registry(), router.retained(), clock);
+            if (config.http().enabled()) {
+                // Up before the MQTT listener, so probes get an answer (not ready) while the node starts.
+                http = HttpListener.start(config.http(), config.nodeName(), version(), metrics, readiness, store,
+                        router, stats);
+            }
             BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock);
             InetSocketAddress tcp = null;
             if (config.listeners().tcp().enabled()) {
                 tcp = server.bindTcp(config.listeners().tcp(), ctx);
             }
+            listenersBound.set(true);
             ScheduledFuture<?> sysTask = null;
             if (config.sys().enabled()) {
                 SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock);
@@ -73,9 +98,14 @@ public final class FleetMqBroker implements AutoCloseable {
             server.workers().next().scheduleAtFixedRate(
                     () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
-            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
+            return new FleetMqBroker(config, metrics, readiness, listenersBound, server, http, sessions, router, tcp,
+                    sysTask);
         } catch (RuntimeException | InterruptedException e) {
             server.shutdown(Duration.ZERO);
+            if (http != null) {
+                http.close();
+            }
+            metrics.close();
             throw e;
         }
     }
@@ -94,12 +124,30 @@ public final class FleetMqBroker implements AutoCloseable {
         return tcpAddress;
     }
 
+    /** Address the HTTP listener (/metrics, /healthz, /readyz, admin API) is bound to; the real port with 0. */
+    public InetSocketAddress httpAddress() {
+        if (http == null) {
+            throw new IllegalStateException("the HTTP listener is disabled (http.enabled=false)");
+        }
+        return http.address();
+    }
+
     public BrokerConfig config() {
         return config;
     }
 
     public BrokerStats stats() {
-        return stats;
+        return metrics.stats();
+    }
+
+    /** The node's metrics registry, for subsystems that add gauges from the {@code Metric} catalogue. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The checks behind {@code /readyz}; register more (e.g. cluster membership) with {@code register}. */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public PublishRouter router() {
@@ -121,11 +169,18 @@ public final class FleetMqBroker implements AutoCloseable {
         }
         LOG.info("shutting down: {} client connections, grace period {} ms", server.clientCount(),
                 config.shutdown().gracePeriod().toMillis());
+        // Not ready from here on: load balancers stop sending new clients while the grace period runs.
+        listenersBound.set(false);
         sessions.shuttingDown();
         if (sysTask != null) {
             sysTask.cancel(false);
         }
         server.shutdown(config.shutdown().gracePeriod());
+        // Last, so probes and scrapes see the shutdown through to the end.
+        if (http != null) {
+            http.close();
+        }
+        metrics.close();
         LOG.info("stopped");
     }
 }

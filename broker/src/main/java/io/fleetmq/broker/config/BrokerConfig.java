@@ -17,6 +17,8 @@ public record BrokerConfig(
         SysConfig sys,
         ShutdownConfig shutdown,
         TransportConfig transport,
+        HttpConfig http,
+        LogConfig log,
         String source) {
 
     public BrokerConfig {
@@ -28,6 +30,8 @@ public record BrokerConfig(
         Objects.requireNonNull(sys, "sys");
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(log, "log");
         Objects.requireNonNull(source, "source");
     }
 
@@ -35,26 +39,38 @@ public record BrokerConfig(
     public static BrokerConfig defaults() {
         return new BrokerConfig("fleetmq-1", ListenersConfig.defaults(), MqttConfig.defaults(),
                 SessionsConfig.defaults(), AuthConfig.defaults(), SysConfig.defaults(), ShutdownConfig.defaults(),
-                TransportConfig.defaults(), "defaults");
+                TransportConfig.defaults(), HttpConfig.defaults(), LogConfig.defaults(), "defaults");
     }
 
     public BrokerConfig withListeners(ListenersConfig l) {
-        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, http, log, source);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, http, log, source);
     }
 
     public BrokerConfig withSessions(SessionsConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, http, log, source);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, http, log, source);
     }
 
     public BrokerConfig withShutdown(ShutdownConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, http, log, source);
+    }
+
+    public BrokerConfig withHttp(HttpConfig h) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, h, log, source);
+    }
+
+    public BrokerConfig withLog(LogConfig l) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, http, l, source);
+    }
+
+    public BrokerConfig withNodeName(String name) {
+        return new BrokerConfig(name, listeners, mqtt, sessions, auth, sys, shutdown, transport, http, log, source);
     }
 }

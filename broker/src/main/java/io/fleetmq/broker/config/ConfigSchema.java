@@ -33,7 +33,13 @@ public final class ConfigSchema {
     public static final Set<String> LAUNCHER_ENV = Set.of("FLEETMQ_JAVA_OPTS", "FLEETMQ_HOME");
 
     /** Value kinds; each knows how to read a string and how to print a value back in the same syntax. */
-    public enum Type { STRING, BOOLEAN, INT, LONG, DURATION, HOST }
+    public enum Type {
+        STRING, BOOLEAN, INT, LONG, DURATION, HOST,
+        /** One of the key's {@code choices}, any case (stored lower case). */
+        CHOICE,
+        /** A secret: 0-256 printable ASCII characters without spaces; empty means "not set". Never echoed. */
+        TOKEN
+    }
 
     /**
      * One configuration key.
@@ -44,9 +50,10 @@ public final class ConfigSchema {
      * @param max         highest allowed value, same units as {@code min}
      * @param meaning     one sentence for the documentation
      * @param getter      reads this key's value from a typed config
+     * @param choices     the accepted values of a {@link Type#CHOICE} key; empty otherwise
      */
     public record Key(String name, Type type, long min, long max, String meaning,
-                      Function<BrokerConfig, Object> getter) {
+                      Function<BrokerConfig, Object> getter, List<String> choices) {
 
         /** The default, as held by {@link BrokerConfig#defaults()}. */
         public Object defaultValue() {
@@ -111,6 +118,21 @@ public final class ConfigSchema {
                     } catch (UnknownHostException | SecurityException e) {
                         throw new IllegalArgumentException(
                                 "must be a literal IP address or a resolvable host name, got " + quote(raw));
+                    }
+                    return v;
+                case CHOICE: {
+                    String lower = v.toLowerCase(Locale.ROOT);
+                    if (!choices.contains(lower)) {
+                        throw new IllegalArgumentException("must be one of " + String.join(", ", choices)
+                                + ", got " + quote(raw));
+                    }
+                    return lower;
+                }
+                case TOKEN:
+                    // The value is a secret: the message says what is wrong, never what was given.
+                    if (v.length() > 256 || !v.chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
+                        throw new IllegalArgumentException(
+                                "must be at most 256 printable ASCII characters without spaces (value not shown)");
                     }
                     return v;
                 case STRING:
@@ -203,7 +225,24 @@ public final class ConfigSchema {
                     "Use the native epoll transport where available (falls back to NIO).",
                     c -> c.transport().nativeEpoll()),
             key("transport.ioThreads", Type.INT, 0, 1024,
-                    "Event loop threads; 0 means Netty's default (2 x cores).", c -> c.transport().ioThreads()));
+                    "Event loop threads; 0 means Netty's default (2 x cores).", c -> c.transport().ioThreads()),
+
+            key("http.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether the HTTP listener (/metrics, /healthz, /readyz, admin API) is started.",
+                    c -> c.http().enabled()),
+            key("http.bind", Type.HOST, 0, 0,
+                    "Address the HTTP listener binds to (0.0.0.0 for all, e.g. for Prometheus and Kubernetes probes).",
+                    c -> c.http().bind()),
+            key("http.port", Type.INT, 0, 65_535,
+                    "HTTP port; 0 asks the OS for a free port.", c -> c.http().port()),
+            key("http.adminToken", Type.TOKEN, 0, 0,
+                    "Bearer token for the admin API (/api/v1/...); when empty the admin API refuses every request "
+                            + "(403). Prefer the environment variable over a file.",
+                    c -> c.http().adminToken()),
+
+            key("log.format", Type.CHOICE, 0, 0,
+                    "Log line format on stdout; json writes one JSON object per line (for CloudWatch / Fluent Bit).",
+                    c -> c.log().format(), LogConfig.TEXT, LogConfig.JSON));
 
     private static final Map<String, Key> BY_NAME;
     private static final Map<String, Key> BY_ENV;
@@ -231,8 +270,8 @@ public final class ConfigSchema {
     }
 
     private static Key key(String name, Type type, long min, long max, String meaning,
-                           Function<BrokerConfig, Object> getter) {
-        return new Key(name, type, min, max, meaning, getter);
+                           Function<BrokerConfig, Object> getter, String... choices) {
+        return new Key(name, type, min, max, meaning, getter, List.of(choices));
     }
 
     /** Every key, in documentation order. */
@@ -289,6 +328,9 @@ public final class ConfigSchema {
                 new SysConfig(bool(v, "sys.enabled"), dur(v, "sys.interval")),
                 new ShutdownConfig(dur(v, "shutdown.gracePeriod")),
                 new TransportConfig(bool(v, "transport.nativeEpoll"), num(v, "transport.ioThreads")),
+                new HttpConfig(bool(v, "http.enabled"), str(v, "http.bind"), num(v, "http.port"),
+                        str(v, "http.adminToken")),
+                new LogConfig(str(v, "log.format")),
                 source);
     }
 
@@ -395,7 +437,9 @@ public final class ConfigSchema {
         sb.append("| Key | Default | Meaning | Environment variable |\n");
         sb.append("|-----|---------|---------|----------------------|\n");
         for (Key k : KEYS) {
-            sb.append("| `").append(k.name()).append("` | `").append(k.format(k.defaultValue())).append("` | ")
+            String dflt = k.format(k.defaultValue());
+            sb.append("| `").append(k.name()).append("` | ").append(dflt.isEmpty() ? "(none)" : "`" + dflt + "`")
+                    .append(" | ")
                     .append(k.meaning()).append(rangeNote(k)).append(" | `").append(k.envName()).append("` |\n");
         }
         return sb.toString();
@@ -409,6 +453,8 @@ public final class ConfigSchema {
             case DURATION:
                 return " Range " + formatDuration(Duration.ofMillis(k.min())) + "-"
                         + formatDuration(Duration.ofMillis(k.max())) + ".";
+            case CHOICE:
+                return " One of " + String.join(", ", k.choices()) + ".";
             default:
                 return "";
         }

@@ -2,6 +2,7 @@ package io.fleetmq.broker.routing;
 
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.metrics.DropReason;
 import io.fleetmq.broker.session.OutboundMessage;
 import io.fleetmq.broker.session.Session;
 import io.fleetmq.broker.session.SessionEvents;
@@ -181,7 +182,7 @@ public final class PublishRouter implements SessionEvents {
 
     @Override
     public void publishWill(PublishMessage will) {
-        stats.messagesReceived.increment();
+        stats.received(will.qos());
         publish(will);
     }
 
@@ -202,7 +203,7 @@ public final class PublishRouter implements SessionEvents {
                 }
             }
             if (!redelivered) {
-                stats.messagesDropped.increment();
+                stats.dropped(DropReason.NO_SHARED_MEMBER);
                 LOG.debug("shared message for {} from client={} had no other member", m.sharedGroupKey(),
                         fromClientId);
             }

@@ -105,7 +105,7 @@ final class EmbeddedBroker implements AutoCloseable {
     static EmbeddedBroker withAuth(AuthConfig auth) {
         BrokerConfig d = BrokerConfig.defaults();
         return new EmbeddedBroker(new BrokerConfig(d.nodeName(), d.listeners(), d.mqtt(), d.sessions(), auth, d.sys(),
-                d.shutdown(), d.transport(), d.source()));
+                d.shutdown(), d.transport(), d.http(), d.log(), d.source()));
     }
 
     static EmbeddedBroker withSessions(SessionsConfig s) {
