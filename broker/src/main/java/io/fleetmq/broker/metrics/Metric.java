@@ -1,6 +1,8 @@
 package io.fleetmq.broker.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The one catalogue of FleetMQ's own metric names. {@link BrokerMetrics} registers exactly these (a test checks that
@@ -87,7 +89,7 @@ public enum Metric {
             "— (nearest: EMQX's slow subscriptions statistics)"),
     UPTIME("fleetmq_uptime_seconds", Kind.GAUGE, List.of(),
             "Seconds since the node started; count(fleetmq_uptime_seconds) is the number of nodes scraped.",
-            "— (EMQX: emqx_vm_uptime in the node stats)");
+            "— (EMQX reports uptime in its node API, not as a metric)");
     // The cluster work adds CLUSTER_MEMBERS ("fleetmq_cluster_members", gauge, emqx_cluster_nodes_running) here and
     // registers it through BrokerMetrics.gauge(...).
 
@@ -140,5 +142,36 @@ public enum Metric {
     /** The EMQX metric a dashboard moving from EMQX would use instead, or "—" with a note. */
     public String emqx() {
         return emqx;
+    }
+
+    /** The catalogue as the Markdown table in {@code docs/metrics.md} (a test keeps the page in step). */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Metric | Type | Labels | Meaning | EMQX equivalent |\n");
+        sb.append("|--------|------|--------|---------|-----------------|\n");
+        for (Metric m : values()) {
+            List<String> labels = new ArrayList<>(List.of("node"));
+            labels.addAll(m.tags);
+            sb.append("| `").append(m.prometheusName).append("` | ").append(m.kind.name().toLowerCase(Locale.ROOT))
+                    .append(" | ").append(String.join(", ", labels)).append(" | ").append(m.description)
+                    .append(" | ").append(m.emqx).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The {@code reason} values of messages dropped and connections closed, as Markdown tables. */
+    public static String reasonTables() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| `fleetmq_messages_dropped_total` reason | EMQX equivalent |\n");
+        sb.append("|-----------------------------------------|-----------------|\n");
+        for (DropReason r : DropReason.values()) {
+            sb.append("| `").append(r.label()).append("` | ").append(r.emqx()).append(" |\n");
+        }
+        sb.append("\n| `fleetmq_connections_closed_total` reason |\n");
+        sb.append("|-------------------------------------------|\n");
+        for (CloseReason r : CloseReason.values()) {
+            sb.append("| `").append(r.label()).append("` |\n");
+        }
+        return sb.toString();
     }
 }
