@@ -25,7 +25,9 @@ class ConfigSchemaTest {
                 "auth.allowAnonymous",
                 "sys.enabled", "sys.interval",
                 "shutdown.gracePeriod",
-                "transport.nativeEpoll", "transport.ioThreads");
+                "transport.nativeEpoll", "transport.ioThreads",
+                "http.enabled", "http.bind", "http.port", "http.adminToken",
+                "log.format");
     }
 
     @Test
@@ -97,6 +99,8 @@ class ConfigSchemaTest {
                 return ((Duration) d).plusMillis(1);
             case HOST:
                 return "0.0.0.0";
+            case CHOICE:
+                return key.choices().stream().filter(c -> !c.equals(d)).findFirst().orElseThrow();
             default:
                 return d + "x";
         }
