@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +108,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void write(ChannelHandlerContext ctx, FullHttpRequest request, HttpAnswer answer) {
-        FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(), answer.status(),
+        // A request the codec could not parse has no trustworthy version; answer in HTTP/1.1.
+        HttpVersion version = request.decoderResult().isSuccess() ? request.protocolVersion() : HttpVersion.HTTP_1_1;
+        FullHttpResponse response = new DefaultFullHttpResponse(version, answer.status(),
                 Unpooled.wrappedBuffer(answer.body()));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);

@@ -58,6 +58,47 @@ class HealthEndpointsTest {
     }
 
     @Test
+    void aCheckThatThrowsCountsAsNotReady() {
+        try (TestBroker broker = TestBroker.start()) {
+            broker.broker().readiness().register(ReadinessCheck.of("broken", () -> {
+                throw new IllegalStateException("cannot tell");
+            }));
+
+            OpsHttp.Answer a = new OpsHttp(broker).get("/readyz");
+
+            assertThat(a.status()).isEqualTo(503);
+            assertThat(a.json().get("failing").toString()).isEqualTo("[\"broken\"]");
+        }
+    }
+
+    @Test
+    void theListenersCheckFailsOnceTheNodeIsShuttingDown() {
+        TestBroker broker = TestBroker.start();
+        assertThat(new OpsHttp(broker).get("/readyz").status()).isEqualTo(200);
+
+        // close() turns the check off before the grace period, so load balancers stop sending new clients.
+        broker.close();
+
+        assertThat(broker.broker().readiness().evaluate().failing()).containsExactly("listeners");
+    }
+
+    @Test
+    void aRequestTheCodecCannotParseGets400WithAJsonError() throws Exception {
+        try (TestBroker broker = TestBroker.start();
+             java.net.Socket s = new java.net.Socket("127.0.0.1", broker.broker().httpAddress().getPort())) {
+            // An initial line longer than the codec's 4096-byte limit.
+            String request = "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            s.setSoTimeout(5000);
+            String response = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+            assertThat(response).startsWith("HTTP/1.1 400").contains("application/json")
+                    .contains("\"error\":\"bad_request\"");
+        }
+    }
+
+    @Test
     void aSecondCheckWithTheSameNameIsRefused() {
         try (TestBroker broker = TestBroker.start()) {
             ReadinessCheck dup = ReadinessCheck.of("listeners", () -> true);
