@@ -145,11 +145,6 @@ public final class BrokerMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** The exposition in the format the scraper asked for with its {@code Accept} header (text or OpenMetrics). */
-    public String scrape(String acceptHeader) {
-        return registry.scrape(acceptHeader == null ? "text/plain" : acceptHeader);
-    }
-
     @Override
     public void close() {
         gc.close();
