@@ -64,7 +64,9 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String path = uri.path();
         if (path.startsWith(AdminApi.PREFIX)) {
-            return admin.handle(request.method(), path, uri.parameters(),
+            // The raw path: the admin API decodes a client id itself, once, so "%2F" in an id stays a slash in
+            // the id rather than splitting the path.
+            return admin.handle(request.method(), uri.rawPath(), uri.parameters(),
                     request.headers().get(HttpHeaderNames.AUTHORIZATION));
         }
         switch (path) {

@@ -169,6 +169,21 @@ class AdminApiTest {
     }
 
     @Test
+    void clientIdsWithSlashesAndSpacesAreAddressedUrlEncoded() throws Exception {
+        try (TestBroker broker = start(TOKEN)) {
+            MqttClient c = Clients.connect(broker, "site/7 pump%", true);
+            try {
+                OpsHttp.Answer a = new OpsHttp(broker).get("/api/v1/clients/site%2F7%20pump%25", TOKEN);
+
+                assertThat(a.status()).isEqualTo(200);
+                assertThat(a.json().get("clientId").asText()).isEqualTo("site/7 pump%");
+            } finally {
+                Clients.closeQuietly(c);
+            }
+        }
+    }
+
+    @Test
     void badRequestsGet4xxWithAJsonErrorNamingTheProblem() {
         try (TestBroker broker = start(TOKEN)) {
             OpsHttp http = new OpsHttp(broker);
