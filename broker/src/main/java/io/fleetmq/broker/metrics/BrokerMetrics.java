@@ -91,7 +91,10 @@ public final class BrokerMetrics implements AutoCloseable {
             counter(Metric.MESSAGES_SENT, q, stats.sentCounter(qos));
         }
         for (DropReason r : DropReason.values()) {
-            counter(Metric.MESSAGES_DROPPED, Tags.of("reason", r.label()), stats.droppedCounter(r));
+            for (int qos = 0; qos <= 2; qos++) {
+                counter(Metric.MESSAGES_DROPPED, Tags.of("reason", r.label(), "qos", Integer.toString(qos)),
+                        stats.droppedCounter(r, qos));
+            }
         }
         counter(Metric.MESSAGES_UNROUTED, Tags.empty(), stats.unrouted);
         counter(Metric.BYTES_RECEIVED, Tags.empty(), stats.bytesReceived);

@@ -31,7 +31,8 @@ public final class BrokerStats {
 
     private final LongAdder[] receivedByQos = adders(3);
     private final LongAdder[] sentByQos = adders(3);
-    private final LongAdder[] droppedByReason = adders(DropReason.values().length);
+    /** Indexed by {@code reason.ordinal() * 3 + qos}. */
+    private final LongAdder[] droppedByReasonAndQos = adders(DropReason.values().length * 3);
     private final LongAdder[] closedByReason = adders(CloseReason.values().length);
     private final LongConsumer deliveryLatencyNanos;
     private final long startedAtMillis = System.currentTimeMillis();
@@ -62,8 +63,9 @@ public final class BrokerStats {
         sentByQos[qos].increment();
     }
 
-    public void dropped(DropReason reason) {
-        droppedByReason[reason.ordinal()].increment();
+    /** A copy of a QoS {@code qos} message for one subscriber was not delivered. */
+    public void dropped(DropReason reason, int qos) {
+        droppedByReasonAndQos[reason.ordinal() * 3 + qos].increment();
     }
 
     public void connectionClosed(CloseReason reason) {
@@ -85,8 +87,8 @@ public final class BrokerStats {
         return sentByQos[qos];
     }
 
-    public LongAdder droppedCounter(DropReason reason) {
-        return droppedByReason[reason.ordinal()];
+    public LongAdder droppedCounter(DropReason reason, int qos) {
+        return droppedByReasonAndQos[reason.ordinal() * 3 + qos];
     }
 
     public LongAdder closedCounter(CloseReason reason) {
@@ -103,11 +105,15 @@ public final class BrokerStats {
 
     /** Undelivered copies, all reasons ({@code $SYS/broker/messages/dropped}). */
     public long messagesDropped() {
-        return sum(droppedByReason);
+        return sum(droppedByReasonAndQos);
     }
 
     public long messagesDropped(DropReason reason) {
-        return droppedByReason[reason.ordinal()].sum();
+        long total = 0;
+        for (int qos = 0; qos <= 2; qos++) {
+            total += droppedByReasonAndQos[reason.ordinal() * 3 + qos].sum();
+        }
+        return total;
     }
 
     public long connectionsClosed() {

@@ -242,7 +242,7 @@ public final class MqttConnection implements ClientConnection {
             // QoS 0 is "at most once": a client reading slower than messages arrive loses QoS 0 messages beyond
             // sessions.maxQueuedMessages instead of piling them up in memory. QoS 1/2 need no such guard: the
             // inflight window bounds what is written and the session queue (same bound) holds the rest.
-            stats.dropped(DropReason.SLOW_CONSUMER);
+            stats.dropped(DropReason.SLOW_CONSUMER, 0);
             return true;
         }
         MqttProperties props = MqttProperties.NO_PROPERTIES;
@@ -255,7 +255,7 @@ public final class MqttConnection implements ClientConnection {
         long size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.qos(), m.payload().length, props);
         if (size > clientMaximumPacketSize) {
             // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
-            stats.dropped(DropReason.TOO_LARGE);
+            stats.dropped(DropReason.TOO_LARGE, m.qos());
             tag(LOG.atDebug()).log("{} message on {} ({} bytes) exceeds client maximum packet size {}: dropped", describe(),
                     m.topic(), size, clientMaximumPacketSize);
             return false;

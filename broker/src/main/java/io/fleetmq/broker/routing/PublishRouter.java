@@ -203,7 +203,7 @@ public final class PublishRouter implements SessionEvents {
                 }
             }
             if (!redelivered) {
-                stats.dropped(DropReason.NO_SHARED_MEMBER);
+                stats.dropped(DropReason.NO_SHARED_MEMBER, m.qos());
                 LOG.debug("shared message for {} from client={} had no other member", m.sharedGroupKey(),
                         fromClientId);
             }

@@ -110,7 +110,7 @@ public final class Session {
         long now = nanoClock.getAsLong();
         if (message.message().isExpired(now)) {
             // [MQTT-3.3.2-5]: an expired message is not delivered to any subscriber.
-            stats.dropped(DropReason.EXPIRED);
+            stats.dropped(DropReason.EXPIRED, message.qos());
             return;
         }
         if (connection == null) {
@@ -278,7 +278,7 @@ public final class Session {
         while (!queue.isEmpty() && inflight.size() < window()) {
             OutboundMessage next = queue.poll();
             if (next.message().isExpired(now)) {
-                stats.dropped(DropReason.EXPIRED);
+                stats.dropped(DropReason.EXPIRED, next.qos());
                 continue;
             }
             if (next.qos() == 0) {
@@ -292,7 +292,7 @@ public final class Session {
     private void enqueue(OutboundMessage message) {
         if (queue.size() >= limits.maxQueuedMessages()) {
             droppedMessages++;
-            stats.dropped(DropReason.QUEUE_FULL);
+            stats.dropped(DropReason.QUEUE_FULL, message.qos());
             // Logged once per client until it reconnects, so a flood of drops is one line, not thousands.
             if (droppedMessagesLoggedAt < 0) {
                 droppedMessagesLoggedAt = droppedMessages;

@@ -54,7 +54,7 @@ public class StatsBenchmark {
 
     @Benchmark
     public void dropped() {
-        stats.dropped(DropReason.QUEUE_FULL);
+        stats.dropped(DropReason.QUEUE_FULL, 1);
     }
 
     @Benchmark

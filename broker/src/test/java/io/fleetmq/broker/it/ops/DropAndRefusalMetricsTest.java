@@ -57,7 +57,8 @@ class DropAndRefusalMetricsTest {
                 }
 
                 PrometheusText m = http.metrics();
-                assertThat(m.value("fleetmq_messages_dropped_total", "reason", "queue_full")).isEqualTo(3.0);
+                assertThat(m.sum("fleetmq_messages_dropped_total", "reason", "queue_full")).isEqualTo(3.0);
+                assertThat(m.value("fleetmq_messages_dropped_total", "reason", "queue_full", "qos", "1")).isEqualTo(3.0);
                 assertThat(m.value("fleetmq_sessions_persistent")).isEqualTo(1.0);
                 // The session census is at most a second old.
                 Clients.await(Duration.ofSeconds(5), "2 messages queued",
