@@ -3,6 +3,11 @@ package io.fleetmq.broker;
 import io.fleetmq.broker.cluster.ClusterNode;
 import io.fleetmq.broker.cluster.RouteReplicatingRegistry;
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.health.Readiness;
+import io.fleetmq.broker.health.ReadinessCheck;
+import io.fleetmq.broker.http.HttpListener;
+import io.fleetmq.broker.metrics.BrokerMetrics;
+import io.fleetmq.broker.metrics.Metric;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.protocol.BrokerContext;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
@@ -13,6 +18,7 @@ import io.fleetmq.broker.session.InMemorySessionStore;
 import io.fleetmq.broker.session.SessionManager;
 import io.fleetmq.broker.sys.SysTopicsPublisher;
 import io.fleetmq.broker.transport.MqttServer;
+import io.micrometer.core.instrument.Tags;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +38,11 @@ public final class FleetMqBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetMqBroker.class);
 
     private final BrokerConfig config;
-    private final BrokerStats stats;
+    private final BrokerMetrics metrics;
+    private final Readiness readiness;
+    private final AtomicBoolean listenersBound;
     private final MqttServer server;
+    private final HttpListener http;
     private final SessionManager sessions;
     private final PublishRouter router;
     private final InetSocketAddress tcpAddress;
@@ -41,12 +50,16 @@ public final class FleetMqBroker implements AutoCloseable {
     private final ClusterNode cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FleetMqBroker(BrokerConfig config, BrokerStats stats, MqttServer server, SessionManager sessions,
+    private FleetMqBroker(BrokerConfig config, BrokerMetrics metrics, Readiness readiness,
+                          AtomicBoolean listenersBound, MqttServer server, HttpListener http, SessionManager sessions,
                           PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask,
                           ClusterNode cluster) {
         this.config = config;
-        this.stats = stats;
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.listenersBound = listenersBound;
         this.server = server;
+        this.http = http;
         this.sessions = sessions;
         this.router = router;
         this.tcpAddress = tcpAddress;
@@ -56,9 +69,16 @@ public final class FleetMqBroker implements AutoCloseable {
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
         LongSupplier clock = System::nanoTime;
-        BrokerStats stats = new BrokerStats();
+        BrokerMetrics metrics = BrokerMetrics.create(config.nodeName());
+        BrokerStats stats = metrics.stats();
+        // Readiness: the built-in check is "listeners bound (and not shutting down)"; the cluster layer registers
+        // "joined the cluster" through readiness().register(...) before or after start.
+        Readiness readiness = new Readiness();
+        AtomicBoolean listenersBound = new AtomicBoolean();
+        readiness.register(ReadinessCheck.of("listeners", listenersBound::get));
         MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
         ClusterNode cluster = null;
+        HttpListener http = null;
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
@@ -78,10 +98,25 @@ public final class FleetMqBroker implements AutoCloseable {
             BrokerContext ctx = cluster == null
                     ? new BrokerContext(config, sessions, router, stats, clock)
                     : new BrokerContext(config, sessions, router, stats, clock, cluster.clientRegistry());
+            metrics.bindStores(store, router.registry(), router.retained(), clock);
+            if (cluster != null) {
+                ClusterNode joined = cluster;
+                // Ready only once the node is in its cluster's view [issue: /readyz after joining].
+                readiness.register(ReadinessCheck.of("cluster", joined::joined));
+                metrics.gauge(Metric.CLUSTER_MEMBERS, Tags.empty(), () -> joined.members().size());
+            } else {
+                metrics.gauge(Metric.CLUSTER_MEMBERS, Tags.empty(), () -> 1);
+            }
+            if (config.http().enabled()) {
+                // Up before the MQTT listener, so probes get an answer (not ready) while the node starts.
+                http = HttpListener.start(config.http(), config.nodeName(), version(), metrics, readiness, store,
+                        router, stats);
+            }
             InetSocketAddress tcp = null;
             if (config.listeners().tcp().enabled()) {
                 tcp = server.bindTcp(config.listeners().tcp(), ctx);
             }
+            listenersBound.set(true);
             ScheduledFuture<?> sysTask = null;
             if (config.sys().enabled()) {
                 ClusterNode members = cluster;
@@ -94,15 +129,24 @@ public final class FleetMqBroker implements AutoCloseable {
             server.workers().next().scheduleAtFixedRate(
                     () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
-            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask, cluster);
+            return new FleetMqBroker(config, metrics, readiness, listenersBound, server, http, sessions, router, tcp,
+                    sysTask, cluster);
         } catch (RuntimeException | InterruptedException e) {
             if (cluster != null) {
                 cluster.close();
             }
             server.shutdown(Duration.ZERO);
+            if (http != null) {
+                http.close();
+            }
+            metrics.close();
             throw e;
         } catch (Exception e) {
             server.shutdown(Duration.ZERO);
+            if (http != null) {
+                http.close();
+            }
+            metrics.close();
             throw new ClusterJoinException("cannot join cluster '" + config.cluster().name() + "' on "
                     + config.cluster().bind() + ":" + config.cluster().port() + ": " + e.getMessage(), e);
         }
@@ -134,12 +178,30 @@ public final class FleetMqBroker implements AutoCloseable {
         return tcpAddress;
     }
 
+    /** Address the HTTP listener (/metrics, /healthz, /readyz, admin API) is bound to; the real port with 0. */
+    public InetSocketAddress httpAddress() {
+        if (http == null) {
+            throw new IllegalStateException("the HTTP listener is disabled (http.enabled=false)");
+        }
+        return http.address();
+    }
+
     public BrokerConfig config() {
         return config;
     }
 
     public BrokerStats stats() {
-        return stats;
+        return metrics.stats();
+    }
+
+    /** The node's metrics registry, for subsystems that add gauges from the {@code Metric} catalogue. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The checks behind {@code /readyz}; register more (e.g. cluster membership) with {@code register}. */
+    public Readiness readiness() {
+        return readiness;
     }
 
     public PublishRouter router() {
@@ -164,6 +226,8 @@ public final class FleetMqBroker implements AutoCloseable {
         }
         LOG.info("shutting down: {} client connections, grace period {} ms", server.clientCount(),
                 config.shutdown().gracePeriod().toMillis());
+        // Not ready from here on: load balancers stop sending new clients while the grace period runs.
+        listenersBound.set(false);
         sessions.shuttingDown();
         if (sysTask != null) {
             sysTask.cancel(false);
@@ -172,6 +236,11 @@ public final class FleetMqBroker implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
+        // Last, so probes and scrapes see the shutdown through to the end.
+        if (http != null) {
+            http.close();
+        }
+        metrics.close();
         LOG.info("stopped");
     }
 

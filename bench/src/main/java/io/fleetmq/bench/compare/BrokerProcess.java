@@ -94,6 +94,7 @@ public final class BrokerProcess implements AutoCloseable {
                 "--set", "listeners.tcp.bind=127.0.0.1",
                 "--set", "listeners.tcp.port=" + port,
                 "--set", "sys.enabled=false",
+                "--set", "http.enabled=false", // the comparison needs no /metrics; nothing to bind beside MQTT
                 "--set", "sessions.maxInflightMessages=" + MAX_INFLIGHT,
                 "--set", "sessions.maxQueuedMessages=" + MAX_QUEUED));
         return start("FleetMQ", cmd, port, workDir.resolve("fleetmq.log"));

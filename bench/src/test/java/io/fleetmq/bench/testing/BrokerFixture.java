@@ -2,6 +2,7 @@ package io.fleetmq.bench.testing;
 
 import io.fleetmq.broker.FleetMqBroker;
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.HttpConfig;
 import io.fleetmq.broker.config.ListenersConfig;
 import io.fleetmq.broker.config.TcpListenerConfig;
 
@@ -16,7 +17,9 @@ public final class BrokerFixture implements AutoCloseable {
     public static BrokerFixture start() {
         try {
             return new BrokerFixture(FleetMqBroker.start(BrokerConfig.defaults()
-                    .withListeners(new ListenersConfig(new TcpListenerConfig(true, "127.0.0.1", 0)))));
+                    .withListeners(new ListenersConfig(new TcpListenerConfig(true, "127.0.0.1", 0)))
+                    // The HTTP port is not used by the bench tests; 0 keeps them off the default 8080.
+                    .withHttp(new HttpConfig(true, "127.0.0.1", 0, ""))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -67,6 +67,10 @@ public final class BrokerCommand implements Callable<Integer> {
             err.flush();
             return FleetMqCli.BAD_INPUT;
         }
+        String logWarning = LogFormat.apply(config.log());
+        if (logWarning != null) {
+            log.warn(logWarning);
+        }
         logConfigSource(config);
 
         AutoCloseable broker;

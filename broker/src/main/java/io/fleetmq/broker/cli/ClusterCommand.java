@@ -85,6 +85,9 @@ public final class ClusterCommand implements Callable<Integer> {
         @Option(names = "--cluster-base-port", defaultValue = "7800",
                 description = "Node-to-node port of node-1; node-N gets base + N - 1 (default 7800).")
         int clusterBasePort;
+        @Option(names = "--http-base-port", defaultValue = "28080",
+                description = "HTTP port (/metrics, /readyz) of node-1; node-N gets base + N - 1 (default 28080).")
+        int httpBasePort;
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Broker configuration for every node (node name and ports are set per node).")
         Path config;
@@ -97,7 +100,7 @@ public final class ClusterCommand implements Callable<Integer> {
                 return FleetMqCli.BAD_INPUT;
             }
             return cluster.run(spec, m -> {
-                m.up(new LocalClusterManager.Spec(nodes, port, nodeBasePort, clusterBasePort, config,
+                m.up(new LocalClusterManager.Spec(nodes, port, nodeBasePort, clusterBasePort, httpBasePort, config,
                         List.of("-Xmx512m")));
                 return true;
             });

@@ -2,6 +2,7 @@ package io.fleetmq.broker.cli;
 
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.config.TcpListenerConfig;
+import io.fleetmq.broker.transport.BindFailedException;
 
 import java.net.BindException;
 
@@ -22,7 +23,14 @@ final class Failures {
             if (reason.contains(IN_USE)) {
                 reason = IN_USE;
             }
-            return "cannot bind " + tcp.bind() + ":" + tcp.port() + ": " + reason;
+            String address = tcp.bind() + ":" + tcp.port();
+            for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                if (c instanceof BindFailedException bfe && bfe.address() != null) {
+                    address = bfe.address(); // the HTTP listener, not the MQTT one
+                    break;
+                }
+            }
+            return "cannot bind " + address + ": " + reason;
         }
         return "broker failed to start: " + describe(t);
     }

@@ -74,6 +74,11 @@ public final class RouteReplicatingRegistry implements SubscriptionRegistry {
         return local.size();
     }
 
+    @Override
+    public int sharedSize() {
+        return local.sharedSize();
+    }
+
     /** Every filter with a local subscriber now. */
     List<String> routes() {
         return new ArrayList<>(subscribersPerFilter.keySet());

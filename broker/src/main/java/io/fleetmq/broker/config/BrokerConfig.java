@@ -18,6 +18,8 @@ public record BrokerConfig(
         ShutdownConfig shutdown,
         TransportConfig transport,
         ClusterConfig cluster,
+        HttpConfig http,
+        LogConfig log,
         String source) {
 
     public BrokerConfig {
@@ -30,6 +32,8 @@ public record BrokerConfig(
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(log, "log");
         Objects.requireNonNull(source, "source");
     }
 
@@ -37,34 +41,57 @@ public record BrokerConfig(
     public static BrokerConfig defaults() {
         return new BrokerConfig("fleetmq-1", ListenersConfig.defaults(), MqttConfig.defaults(),
                 SessionsConfig.defaults(), AuthConfig.defaults(), SysConfig.defaults(), ShutdownConfig.defaults(),
-                TransportConfig.defaults(), ClusterConfig.defaults(), "defaults");
+                TransportConfig.defaults(), ClusterConfig.defaults(), HttpConfig.defaults(), LogConfig.defaults(),
+                "defaults");
     }
 
     public BrokerConfig withListeners(ListenersConfig l) {
-        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, cluster, source);
+        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, log,
+                source);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, cluster, source);
+        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, cluster, http, log,
+                source);
     }
 
     public BrokerConfig withSessions(SessionsConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, cluster, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, cluster, http, log,
+                source);
+    }
+
+    public BrokerConfig withAuth(AuthConfig a) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, a, sys, shutdown, transport, cluster, http, log,
+                source);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, cluster, source);
-    }
-
-    public BrokerConfig withNodeName(String n) {
-        return new BrokerConfig(n, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, source);
-    }
-
-    public BrokerConfig withCluster(ClusterConfig c) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, c, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, cluster, http, log,
+                source);
     }
 
     public BrokerConfig withShutdown(ShutdownConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, cluster, source);
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, cluster, http, log,
+                source);
+    }
+
+    public BrokerConfig withCluster(ClusterConfig c) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, c, http, log,
+                source);
+    }
+
+    public BrokerConfig withHttp(HttpConfig h) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, h, log,
+                source);
+    }
+
+    public BrokerConfig withLog(LogConfig l) {
+        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, l,
+                source);
+    }
+
+    public BrokerConfig withNodeName(String name) {
+        return new BrokerConfig(name, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, log,
+                source);
     }
 }

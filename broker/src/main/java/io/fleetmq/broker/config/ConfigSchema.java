@@ -38,7 +38,11 @@ public final class ConfigSchema {
         /** Free text without control characters; may be empty (an optional setting left off). */
         TEXT,
         /** Comma-separated {@code host:port} entries; may be empty. Held as a {@code List<String>}. */
-        HOST_PORT_LIST
+        HOST_PORT_LIST,
+        /** One of the key's {@code choices}, any case (stored lower case). */
+        CHOICE,
+        /** A secret: 0-256 printable ASCII characters without spaces; empty means "not set". Never echoed. */
+        TOKEN
     }
 
     /**
@@ -50,9 +54,10 @@ public final class ConfigSchema {
      * @param max         highest allowed value, same units as {@code min}
      * @param meaning     one sentence for the documentation
      * @param getter      reads this key's value from a typed config
+     * @param choices     the accepted values of a {@link Type#CHOICE} key; empty otherwise
      */
     public record Key(String name, Type type, long min, long max, String meaning,
-                      Function<BrokerConfig, Object> getter) {
+                      Function<BrokerConfig, Object> getter, List<String> choices) {
 
         /** The default, as held by {@link BrokerConfig#defaults()}. */
         public Object defaultValue() {
@@ -129,6 +134,21 @@ public final class ConfigSchema {
                     return v;
                 case HOST_PORT_LIST:
                     return parseHostPortList(v, raw);
+                case CHOICE: {
+                    String lower = v.toLowerCase(Locale.ROOT);
+                    if (!choices.contains(lower)) {
+                        throw new IllegalArgumentException("must be one of " + String.join(", ", choices)
+                                + ", got " + quote(raw));
+                    }
+                    return lower;
+                }
+                case TOKEN:
+                    // The value is a secret: the message says what is wrong, never what was given.
+                    if (v.length() > 256 || !v.chars().allMatch(ch -> ch > 0x20 && ch < 0x7F)) {
+                        throw new IllegalArgumentException(
+                                "must be at most 256 printable ASCII characters without spaces (value not shown)");
+                    }
+                    return v;
                 case STRING:
                 default:
                     if (!NODE_NAME.matcher(v).matches()) {
@@ -271,7 +291,24 @@ public final class ConfigSchema {
                     c -> c.cluster().drainRate()),
             key("cluster.drainTimeout", Type.DURATION, 0, HOUR_MS,
                     "Upper bound of a whole drain on SIGTERM; after it the node hands over what is left and exits.",
-                    c -> c.cluster().drainTimeout()));
+                    c -> c.cluster().drainTimeout()),
+
+            key("http.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether the HTTP listener (/metrics, /healthz, /readyz, admin API) is started.",
+                    c -> c.http().enabled()),
+            key("http.bind", Type.HOST, 0, 0,
+                    "Address the HTTP listener binds to (0.0.0.0 for all, e.g. for Prometheus and Kubernetes probes).",
+                    c -> c.http().bind()),
+            key("http.port", Type.INT, 0, 65_535,
+                    "HTTP port; 0 asks the OS for a free port.", c -> c.http().port()),
+            key("http.adminToken", Type.TOKEN, 0, 0,
+                    "Bearer token for the admin API (/api/v1/...); when empty the admin API refuses every request "
+                            + "(403). Prefer the environment variable over a file.",
+                    c -> c.http().adminToken()),
+
+            key("log.format", Type.CHOICE, 0, 0,
+                    "Log line format on stdout; json writes one JSON object per line (for CloudWatch / Fluent Bit).",
+                    c -> c.log().format(), LogConfig.TEXT, LogConfig.JSON));
 
     private static final Map<String, Key> BY_NAME;
     private static final Map<String, Key> BY_ENV;
@@ -299,8 +336,8 @@ public final class ConfigSchema {
     }
 
     private static Key key(String name, Type type, long min, long max, String meaning,
-                           Function<BrokerConfig, Object> getter) {
-        return new Key(name, type, min, max, meaning, getter);
+                           Function<BrokerConfig, Object> getter, String... choices) {
+        return new Key(name, type, min, max, meaning, getter, List.of(choices));
     }
 
     /** Every key, in documentation order. */
@@ -368,6 +405,9 @@ public final class ConfigSchema {
                         dur(v, "cluster.takeoverTimeout"),
                         num(v, "cluster.drainRate"),
                         dur(v, "cluster.drainTimeout")),
+                new HttpConfig(bool(v, "http.enabled"), str(v, "http.bind"), num(v, "http.port"),
+                        str(v, "http.adminToken")),
+                new LogConfig(str(v, "log.format")),
                 source);
     }
 
@@ -474,7 +514,9 @@ public final class ConfigSchema {
         sb.append("| Key | Default | Meaning | Environment variable |\n");
         sb.append("|-----|---------|---------|----------------------|\n");
         for (Key k : KEYS) {
-            sb.append("| `").append(k.name()).append("` | `").append(k.format(k.defaultValue())).append("` | ")
+            String dflt = k.format(k.defaultValue());
+            sb.append("| `").append(k.name()).append("` | ").append(dflt.isEmpty() ? "(none)" : "`" + dflt + "`")
+                    .append(" | ")
                     .append(k.meaning()).append(rangeNote(k)).append(" | `").append(k.envName()).append("` |\n");
         }
         return sb.toString();
@@ -488,6 +530,8 @@ public final class ConfigSchema {
             case DURATION:
                 return " Range " + formatDuration(Duration.ofMillis(k.min())) + "-"
                         + formatDuration(Duration.ofMillis(k.max())) + ".";
+            case CHOICE:
+                return " One of " + String.join(", ", k.choices()) + ".";
             default:
                 return "";
         }

@@ -3,6 +3,7 @@ package io.fleetmq.broker.protocol;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.config.MqttConfig;
+import io.fleetmq.broker.metrics.CloseReason;
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.message.PublishProperties;
 import io.fleetmq.broker.routing.TopicFilters;
@@ -259,7 +260,8 @@ final class ConnectProcessor {
                     new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
         }
         ctx.stats().connectedClients.incrementAndGet();
-        LOG.info("{} connected: protocol={} cleanStart={} sessionPresent={} keepAlive={} expiry={}",
+        ctx.stats().clientsConnected.increment();
+        conn.tag(LOG.atInfo()).log("{} connected: protocol={} cleanStart={} sessionPresent={} keepAlive={} expiry={}",
                 conn.describe(), version, a.cleanStart(), opened.sessionPresent(), keepAlive,
                 grantedExpiry);
         opened.session().attach(conn);
@@ -271,7 +273,15 @@ final class ConnectProcessor {
      */
     private void reject(MqttConnection conn, MqttConnectReturnCode code, String reasonString, String logReason) {
         conn.state(MqttConnection.State.CLOSING);
-        LOG.warn("{} CONNECT refused: {}", conn.describe(), logReason);
+        conn.closeReason(CloseReason.CONNECT_REFUSED);
+        if (code == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED
+                || code == MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                || code == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                || code == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+                || code == MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD) {
+            ctx.stats().authFailures.increment();
+        }
+        conn.tag(LOG.atWarn()).log("{} CONNECT refused: {}", conn.describe(), logReason);
         if (code == null) {
             conn.channel().close();
             return;

@@ -3,6 +3,7 @@ package io.fleetmq.broker.protocol;
 import io.fleetmq.broker.codec.DecodeFailure;
 import io.fleetmq.broker.codec.DecoderFailures;
 import io.fleetmq.broker.codec.MqttVersions;
+import io.fleetmq.broker.metrics.CloseReason;
 import io.fleetmq.broker.session.Will;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -86,7 +87,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         long timeoutMillis = ctx.config().mqtt().connectTimeout().toMillis();
         connectTimeout = channelCtx.executor().schedule(() -> {
             if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
-                LOG.info("{} closed: no CONNECT within {} ms", conn.describe(), timeoutMillis);
+                conn.closeReason(CloseReason.CONNECT_TIMEOUT);
+                conn.tag(LOG.atInfo()).log("{} closed: no CONNECT within {} ms", conn.describe(), timeoutMillis);
                 channelCtx.close();
             }
         }, timeoutMillis, TimeUnit.MILLISECONDS);
@@ -116,7 +118,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (conn.state() == MqttConnection.State.AWAITING_CONNECT) {
             if (type != MqttMessageType.CONNECT) {
                 // [MQTT-3.1.0-1]: the first packet must be CONNECT; anything else closes without a reply.
-                LOG.warn("{} closed: {} before CONNECT", conn.describe(), type);
+                conn.closeReason(CloseReason.PROTOCOL_ERROR);
+                conn.tag(LOG.atWarn()).log("{} closed: {} before CONNECT", conn.describe(), type);
                 conn.state(MqttConnection.State.CLOSING);
                 conn.channel().close();
                 return;
@@ -200,14 +203,16 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         }
         // 0x04 "Disconnect with Will Message" keeps the will; anything else normal discards it.
         normalDisconnect = reason != ReasonCodes.DISCONNECT_WITH_WILL;
+        conn.closeReason(CloseReason.NORMAL);
         conn.state(MqttConnection.State.CLOSING);
-        LOG.info("{} disconnected (reason 0x{})", conn.describe(), String.format("%02X", reason & 0xFF));
+        conn.tag(LOG.atInfo()).log("{} disconnected (reason 0x{})", conn.describe(), String.format("%02X", reason & 0xFF));
         conn.channel().close();
         return null;
     }
 
     private void decodeFailed(MqttMessage msg) {
         ctx.stats().malformedPackets.increment();
+        conn.closeReason(CloseReason.MALFORMED_PACKET);
         DecodeFailure failure = DecoderFailures.classify(msg.decoderResult().cause());
         boolean connectAccepted = conn.state() != MqttConnection.State.AWAITING_CONNECT;
         DecodeFailure.Response response = failure.response(connectAccepted, MqttVersions.get(conn.channel()));
@@ -218,7 +223,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             case DISCONNECT_THEN_CLOSE -> close(new ProtocolViolation(response.code(), failure.reason()));
             case CONNACK_THEN_CLOSE -> {
                 conn.state(MqttConnection.State.CLOSING);
-                LOG.warn("{} CONNECT refused: {} (reason 0x{})", conn.describe(), failure.reason(),
+                conn.tag(LOG.atWarn()).log("{} CONNECT refused: {} (reason 0x{})", conn.describe(), failure.reason(),
                         String.format("%02X", response.code() & 0xFF));
                 MqttConnAckMessage ack = MqttMessageBuilders.connAck()
                         .returnCode(MqttConnectReturnCode.valueOf(response.code())).sessionPresent(false)
@@ -227,7 +232,7 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             }
             case CLOSE -> {
                 conn.state(MqttConnection.State.CLOSING);
-                LOG.warn("{} closed: {}", conn.describe(), failure.reason());
+                conn.tag(LOG.atWarn()).log("{} closed: {}", conn.describe(), failure.reason());
                 conn.channel().close();
             }
         }
@@ -238,7 +243,9 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         if (conn.state() == MqttConnection.State.CLOSING) {
             return;
         }
-        LOG.warn("{} closed: {} (reason 0x{})", conn.describe(), violation.reason(),
+        conn.closeReason(violation.reasonCode() == ReasonCodes.KEEP_ALIVE_TIMEOUT ? CloseReason.KEEP_ALIVE_TIMEOUT
+                : CloseReason.PROTOCOL_ERROR);
+        conn.tag(LOG.atWarn()).log("{} closed: {} (reason 0x{})", conn.describe(), violation.reason(),
                 String.format("%02X", violation.reasonCode() & 0xFF));
         conn.disconnect(violation.reasonCode(), violation.reason());
     }
@@ -275,12 +282,12 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
             heldWhileClaiming = null;
         }
         conn.discardOutbox();
-        ctx.stats().connectionsClosed.increment();
+        ctx.stats().connectionClosed(conn.closeReason());
         if (conn.session() != null) {
             ctx.stats().connectedClients.decrementAndGet();
             Will will = normalDisconnect ? null : conn.will();
             if (!normalDisconnect && conn.state() != MqttConnection.State.CLOSING) {
-                LOG.info("{} connection lost", conn.describe());
+                conn.tag(LOG.atInfo()).log("{} connection lost", conn.describe());
             }
             ctx.sessions().closed(conn.session(), conn, will, conn.takenOver());
         }
@@ -289,11 +296,14 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext channelCtx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (conn == null) {
+            LOG.warn("channel closed after error before it was set up: {}", cause.toString());
+        } else if (cause instanceof IOException) {
             // Peer reset and the like: ordinary for devices on flaky networks, not worth a stack trace.
-            LOG.debug("{} I/O error: {}", conn == null ? "-" : conn.describe(), cause.toString());
+            conn.tag(LOG.atDebug()).log("{} I/O error: {}", conn.describe(), cause.toString());
         } else {
-            LOG.warn("{} closed after unexpected error: {}", conn == null ? "-" : conn.describe(), cause.toString());
+            conn.closeReason(CloseReason.PROTOCOL_ERROR);
+            conn.tag(LOG.atWarn()).log("{} closed after unexpected error: {}", conn.describe(), cause.toString());
         }
         channelCtx.close();
     }
@@ -312,6 +322,9 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     /** Used by graceful shutdown: v5 clients learn why (0x8B) [MQTT-3.14.2-...]. */
     public void shutdown() {
+        if (conn != null) {
+            conn.closeReason(CloseReason.SERVER_SHUTDOWN);
+        }
         if (conn != null && conn.state() == MqttConnection.State.CONNECTED) {
             conn.disconnect(ReasonCodes.SERVER_SHUTTING_DOWN, "server shutting down");
         } else if (conn != null) {

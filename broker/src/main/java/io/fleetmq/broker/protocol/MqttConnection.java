@@ -5,6 +5,8 @@ import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.message.PublishProperties;
 import io.fleetmq.broker.message.UserProperty;
 import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.metrics.CloseReason;
+import io.fleetmq.broker.metrics.DropReason;
 import io.fleetmq.broker.session.ClientConnection;
 import io.fleetmq.broker.session.OutboundMessage;
 import io.fleetmq.broker.session.Session;
@@ -26,6 +28,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -64,6 +67,8 @@ public final class MqttConnection implements ClientConnection {
     private volatile int clientTopicAliasMaximum;
     private volatile boolean takenOver;
     private volatile long connectExpiryInterval;
+    /** Why the connection ended; the first reason recorded wins. Read when the channel goes inactive. */
+    private volatile CloseReason closeReason;
 
     /**
      * A linked queue rather than an array-backed MPSC queue: an idle connection then costs a few dozen bytes for it,
@@ -181,6 +186,52 @@ public final class MqttConnection implements ClientConnection {
         return "client=" + (clientId == null ? "-" : clientId) + " addr=" + remoteAddress;
     }
 
+    /**
+     * Adds the client id and address to a log event as key-value pairs, which the JSON log format writes as fields
+     * (the text format keeps them in the message through {@link #describe()}). Costs nothing when the level is off.
+     */
+    LoggingEventBuilder tag(LoggingEventBuilder event) {
+        return event.addKeyValue("clientId", clientId == null ? "-" : clientId)
+                .addKeyValue("remoteAddress", remoteAddress);
+    }
+
+    /** Records why the connection is ending, unless a reason was recorded already. */
+    void closeReason(CloseReason reason) {
+        if (closeReason == null) {
+            closeReason = reason;
+        }
+    }
+
+    /** Why it ended; {@link CloseReason#CONNECTION_LOST} when nothing else was recorded. */
+    CloseReason closeReason() {
+        CloseReason r = closeReason;
+        return r == null ? CloseReason.CONNECTION_LOST : r;
+    }
+
+    /** "3.1", "3.1.1" or "5.0", for the admin API. */
+    public String protocolVersionName() {
+        return switch (version) {
+            case MQTT_3_1 -> "3.1";
+            case MQTT_3_1_1 -> "3.1.1";
+            case MQTT_5 -> "5.0";
+        };
+    }
+
+    /**
+     * Disconnects the client on an administrator's request, from any thread: v5 clients get DISCONNECT 0x98
+     * Administrative action. Not a normal DISCONNECT, so the will is published [MQTT-3.1.2-8].
+     */
+    public void kick() {
+        channel.eventLoop().execute(() -> {
+            if (state == State.CLOSING || !channel.isActive()) {
+                return;
+            }
+            closeReason(CloseReason.ADMIN_KICK);
+            tag(LOG.atInfo()).log("{} disconnected by an administrator", describe());
+            disconnect(ReasonCodes.ADMINISTRATIVE_ACTION, "disconnected by an administrator");
+        });
+    }
+
     @Override
     public boolean sendPublish(OutboundMessage outbound, int packetId, boolean dup) {
         if (!channel.isActive()) {
@@ -192,20 +243,21 @@ public final class MqttConnection implements ClientConnection {
             // QoS 0 is "at most once": a client reading slower than messages arrive loses QoS 0 messages beyond
             // sessions.maxQueuedMessages instead of piling them up in memory. QoS 1/2 need no such guard: the
             // inflight window bounds what is written and the session queue (same bound) holds the rest.
-            stats.messagesDropped.increment();
+            stats.dropped(DropReason.SLOW_CONSUMER, 0);
             return true;
         }
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         String topic = m.topic();
+        long now = System.nanoTime();
         if (isV5()) {
-            props = publishProperties(outbound, System.nanoTime());
+            props = publishProperties(outbound, now);
             topic = applyOutboundAlias(topic, props);
         }
         long size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.qos(), m.payload().length, props);
         if (size > clientMaximumPacketSize) {
             // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
-            stats.messagesDropped.increment();
-            LOG.debug("{} message on {} ({} bytes) exceeds client maximum packet size {}: dropped", describe(),
+            stats.dropped(DropReason.TOO_LARGE, m.qos());
+            tag(LOG.atDebug()).log("{} message on {} ({} bytes) exceeds client maximum packet size {}: dropped", describe(),
                     m.topic(), size, clientMaximumPacketSize);
             return false;
         }
@@ -214,7 +266,11 @@ public final class MqttConnection implements ClientConnection {
         MqttPublishMessage publish = new MqttPublishMessage(header,
                 new MqttPublishVariableHeader(topic, m.qos() == 0 ? -1 : packetId, props),
                 Unpooled.wrappedBuffer(m.payload()));
-        stats.messagesSent.increment();
+        stats.sent(m.qos());
+        if (!m.retain() && !dup) {
+            // Live first sends only: retained copies sent on SUBSCRIBE and DUP resends would measure storage age.
+            stats.deliveryLatency(now - m.receivedAtNanos());
+        }
         writeBatched(publish);
         return true;
     }
@@ -346,7 +402,8 @@ public final class MqttConnection implements ClientConnection {
     @Override
     public void closeForTakeover() {
         takenOver = true;
-        LOG.info("{} session taken over by a new connection", describe());
+        closeReason(CloseReason.TAKEN_OVER);
+        tag(LOG.atInfo()).log("{} session taken over by a new connection", describe());
         disconnect(ReasonCodes.SESSION_TAKEN_OVER, "session taken over");
     }
 

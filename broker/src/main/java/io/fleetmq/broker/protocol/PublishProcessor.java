@@ -104,12 +104,15 @@ final class PublishProcessor {
             session.releaseInboundQos2(vh.packetId());
             return new ProtocolViolation(ReasonCodes.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum exceeded");
         }
-        ctx.stats().messagesReceived.increment();
+        ctx.stats().received(qos);
         int delivered = 0;
         if (!sysTopic) { // v3 publishes into $SYS are acknowledged (v3 has no error ack) and dropped.
             PublishMessage message = new PublishMessage(topic, qos, msg.fixedHeader().isRetain(),
                     ByteBufUtil.getBytes(msg.payload()), pp, conn.clientId(), ctx.nanoClock().getAsLong());
             delivered = ctx.router().publish(message);
+            if (delivered == 0) {
+                ctx.stats().unrouted.increment();
+            }
         }
         if (qos > 0) {
             byte reason = delivered == 0 ? ReasonCodes.NO_MATCHING_SUBSCRIBERS : ReasonCodes.SUCCESS;

@@ -2,6 +2,7 @@ package io.fleetmq.broker.routing;
 
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.metrics.DropReason;
 import io.fleetmq.broker.session.OutboundMessage;
 import io.fleetmq.broker.session.Session;
 import io.fleetmq.broker.session.SessionEvents;
@@ -104,7 +105,8 @@ public final class PublishRouter implements SessionEvents {
                 return deliverToGroup(message, group, null);
             }
         }
-        stats.messagesDropped.increment();
+        // The group's last member here left while the message was on its way from the publishing node.
+        stats.dropped(io.fleetmq.broker.metrics.DropReason.NO_SHARED_MEMBER, message.qos());
         return false;
     }
 
@@ -309,7 +311,7 @@ public final class PublishRouter implements SessionEvents {
 
     @Override
     public void publishWill(PublishMessage will) {
-        stats.messagesReceived.increment();
+        stats.received(will.qos());
         publish(will);
     }
 
@@ -330,7 +332,7 @@ public final class PublishRouter implements SessionEvents {
                 }
             }
             if (!redelivered) {
-                stats.messagesDropped.increment();
+                stats.dropped(DropReason.NO_SHARED_MEMBER, m.qos());
                 LOG.debug("shared message for {} from client={} had no other member", m.sharedGroupKey(),
                         fromClientId);
             }

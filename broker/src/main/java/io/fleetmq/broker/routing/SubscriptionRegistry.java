@@ -29,4 +29,7 @@ public interface SubscriptionRegistry {
 
     /** Number of subscriptions held (shared ones counted per member). */
     int size();
+
+    /** How many of {@link #size()} are shared ({@code $share/...}) subscriptions, for metrics. */
+    int sharedSize();
 }

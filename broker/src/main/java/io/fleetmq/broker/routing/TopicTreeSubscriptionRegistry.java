@@ -29,6 +29,7 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
     /** clientId -> (exact filter -> subscription), insertion-ordered for a stable session resume. Guarded by writeLock. */
     private final Map<String, LinkedHashMap<String, Subscription>> byClient = new HashMap<>();
     private volatile int size;
+    private volatile int sharedSize;
 
     @Override
     public boolean subscribe(String clientId, Subscription subscription) {
@@ -53,6 +54,9 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
             }
             if (previous == null) {
                 size++;
+                if (shared != null) {
+                    sharedSize++;
+                }
             }
             return previous == null;
         }
@@ -70,6 +74,9 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
             }
             removeFromTrie(clientId, topicFilter);
             size--;
+            if (SharedFilter.parse(topicFilter) != null) {
+                sharedSize--;
+            }
             return true;
         }
     }
@@ -81,10 +88,15 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
             if (filters == null) {
                 return;
             }
+            int shared = 0;
             for (String filter : filters.keySet()) {
                 removeFromTrie(clientId, filter);
+                if (SharedFilter.parse(filter) != null) {
+                    shared++;
+                }
             }
             size -= filters.size();
+            sharedSize -= shared;
         }
     }
 
@@ -190,6 +202,11 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
     @Override
     public int size() {
         return size;
+    }
+
+    @Override
+    public int sharedSize() {
+        return sharedSize;
     }
 
     /** Caller holds writeLock and has already removed the filter from the client index. */

@@ -2,6 +2,7 @@ package io.fleetmq.broker.session;
 
 import io.fleetmq.broker.config.SessionsConfig;
 import io.fleetmq.broker.metrics.BrokerStats;
+import io.fleetmq.broker.metrics.DropReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +118,7 @@ public final class Session {
         long now = nanoClock.getAsLong();
         if (message.message().isExpired(now)) {
             // [MQTT-3.3.2-5]: an expired message is not delivered to any subscriber.
-            stats.messagesDropped.increment();
+            stats.dropped(DropReason.EXPIRED, message.qos());
             return;
         }
         if (connection == null) {
@@ -331,7 +332,7 @@ public final class Session {
         while (!queue.isEmpty() && inflight.size() < window()) {
             OutboundMessage next = queue.poll();
             if (next.message().isExpired(now)) {
-                stats.messagesDropped.increment();
+                stats.dropped(DropReason.EXPIRED, next.qos());
                 continue;
             }
             if (next.qos() == 0) {
@@ -345,12 +346,14 @@ public final class Session {
     private void enqueue(OutboundMessage message) {
         if (queue.size() >= limits.maxQueuedMessages()) {
             droppedMessages++;
-            stats.messagesDropped.increment();
+            stats.dropped(DropReason.QUEUE_FULL, message.qos());
             // Logged once per client until it reconnects, so a flood of drops is one line, not thousands.
             if (droppedMessagesLoggedAt < 0) {
                 droppedMessagesLoggedAt = droppedMessages;
-                LOG.warn("client={} queue full ({} messages): dropping new messages; total dropped for this client {}",
-                        clientId, limits.maxQueuedMessages(), droppedMessages);
+                LOG.atWarn().addKeyValue("clientId", clientId)
+                        .addKeyValue("remoteAddress", connection == null ? "-" : connection.remoteAddress())
+                        .log("client={} queue full ({} messages): dropping new messages; total dropped for this "
+                                + "client {}", clientId, limits.maxQueuedMessages(), droppedMessages);
             }
             return;
         }

@@ -78,8 +78,10 @@ public final class SessionManager {
         }
         Session session = store.computeIfAbsent(clientId,
                 id -> new Session(id, limits, stats, nanoClock));
+        (present ? stats.sessionsResumed : stats.sessionsStarted).increment();
         session.expiryIntervalSeconds(expirySeconds);
         if (replaced != null) {
+            stats.sessionsTakenOver.increment();
             // Closed only now, with the store already showing the outcome: the old connection's close may run
             // synchronously (same event loop) and decides about its will from whether its session lived on.
             replaced.closeForTakeover();
@@ -232,7 +234,9 @@ public final class SessionManager {
         if (session.isConnected() || store.get(session.clientId()) != session) {
             return;
         }
-        LOG.info("client={} session expired after {} s", session.clientId(), session.expiryIntervalSeconds());
+        stats.sessionsExpired.increment();
+        LOG.atInfo().addKeyValue("clientId", session.clientId())
+                .log("client={} session expired after {} s", session.clientId(), session.expiryIntervalSeconds());
         end(session);
     }
 

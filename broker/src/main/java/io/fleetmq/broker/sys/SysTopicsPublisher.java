@@ -48,9 +48,9 @@ public final class SysTopicsPublisher implements Runnable {
         values.put("uptime", Long.toString(stats.uptimeSeconds()));
         values.put("clients/connected", Long.toString(stats.connectedClients.get()));
         values.put("clients/total", Integer.toString(sessions.size()));
-        values.put("messages/received", Long.toString(stats.messagesReceived.sum()));
-        values.put("messages/sent", Long.toString(stats.messagesSent.sum()));
-        values.put("messages/dropped", Long.toString(stats.messagesDropped.sum()));
+        values.put("messages/received", Long.toString(stats.messagesReceived()));
+        values.put("messages/sent", Long.toString(stats.messagesSent()));
+        values.put("messages/dropped", Long.toString(stats.messagesDropped()));
         values.put("subscriptions/count", Integer.toString(router.registry().size()));
         values.put("retained/count", Integer.toString(router.retained().size()));
         if (clusterMembers != null) {

@@ -15,11 +15,13 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
     private final BrokerContext ctx;
     private final ChannelGroup clients;
     private final MqttChannelHandler.Processors processors;
+    private final ByteCounter byteCounter;
 
     MqttChannelInitializer(BrokerContext ctx, ChannelGroup clients) {
         this.ctx = ctx;
         this.clients = clients;
         this.processors = new MqttChannelHandler.Processors(ctx);
+        this.byteCounter = new ByteCounter(ctx.stats());
     }
 
     @Override
@@ -30,6 +32,7 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
         // body; converted so the limit is on the whole packet [MQTT-3.1.2-24].
         int maxRemainingLength = PacketSizes.maxRemainingLength(maxPacketSize);
         ch.pipeline()
+                .addLast(ChannelHandlerNames.BYTE_COUNTER, byteCounter)
                 .addLast(ChannelHandlerNames.MQTT_DECODER,
                         new MqttDecoder(maxRemainingLength, ctx.config().mqtt().maxClientIdLength()))
                 .addLast(ChannelHandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE)

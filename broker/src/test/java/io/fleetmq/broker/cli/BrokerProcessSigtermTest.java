@@ -39,7 +39,7 @@ class BrokerProcessSigtermTest {
                 "-Dlogback.configurationFile=" + mainLogback,
                 "-cp", System.getProperty("java.class.path"),
                 FleetMqCli.class.getName(), "broker",
-                "--set", "listeners.tcp.port=0", "--set", "shutdown.gracePeriod=5s")
+                "--set", "listeners.tcp.port=0", "--set", "http.port=0", "--set", "shutdown.gracePeriod=5s")
                 .redirectErrorStream(true);
         Process process = pb.start();
         List<String> output = new ArrayList<>();

@@ -68,7 +68,8 @@ final class NodeProcess implements BrokerEndpoint, AutoCloseable {
                 "--set", "cluster.enabled=true",
                 "--set", "cluster.port=" + ports.cluster(),
                 "--set", "cluster.seeds=" + String.join(",", seeds),
-                "--set", "sys.interval=1s"));
+                "--set", "sys.interval=1s",
+                "--set", "http.port=0"));
         for (String s : extraSets) {
             cmd.add("--set");
             cmd.add(s);

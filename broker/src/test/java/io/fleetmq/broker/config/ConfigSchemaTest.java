@@ -27,7 +27,9 @@ class ConfigSchemaTest {
                 "shutdown.gracePeriod",
                 "transport.nativeEpoll", "transport.ioThreads",
                 "cluster.enabled", "cluster.name", "cluster.bind", "cluster.port", "cluster.seeds", "cluster.dnsQuery",
-                "cluster.nodeLossTimeout", "cluster.takeoverTimeout", "cluster.drainRate", "cluster.drainTimeout");
+                "cluster.nodeLossTimeout", "cluster.takeoverTimeout", "cluster.drainRate", "cluster.drainTimeout",
+                "http.enabled", "http.bind", "http.port", "http.adminToken",
+                "log.format");
     }
 
     @Test
@@ -101,6 +103,8 @@ class ConfigSchemaTest {
                 return "0.0.0.0";
             case HOST_PORT_LIST:
                 return java.util.List.of("10.0.0.1:7800", "10.0.0.2:7800");
+            case CHOICE:
+                return key.choices().stream().filter(c -> !c.equals(d)).findFirst().orElseThrow();
             default:
                 return d + "x";
         }

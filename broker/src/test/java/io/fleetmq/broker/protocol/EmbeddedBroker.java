@@ -104,8 +104,7 @@ final class EmbeddedBroker implements AutoCloseable {
 
     static EmbeddedBroker withAuth(AuthConfig auth) {
         BrokerConfig d = BrokerConfig.defaults();
-        return new EmbeddedBroker(new BrokerConfig(d.nodeName(), d.listeners(), d.mqtt(), d.sessions(), auth, d.sys(),
-                d.shutdown(), d.transport(), d.cluster(), d.source()));
+        return new EmbeddedBroker(d.withAuth(auth));
     }
 
     static EmbeddedBroker withSessions(SessionsConfig s) {

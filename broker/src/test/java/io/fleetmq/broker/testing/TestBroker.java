@@ -2,6 +2,7 @@ package io.fleetmq.broker.testing;
 
 import io.fleetmq.broker.FleetMqBroker;
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.HttpConfig;
 import io.fleetmq.broker.config.ListenersConfig;
 import io.fleetmq.broker.config.TcpListenerConfig;
 
@@ -27,10 +28,14 @@ public final class TestBroker implements AutoCloseable, BrokerEndpoint {
         return start(UnaryOperator.identity());
     }
 
-    /** Starts with the development defaults on a free port, after {@code customize} has adjusted them. */
+    /**
+     * Starts with the development defaults on free ports (MQTT and HTTP, both on 127.0.0.1), after {@code customize}
+     * has adjusted them.
+     */
     public static TestBroker start(UnaryOperator<BrokerConfig> customize) {
         BrokerConfig base = BrokerConfig.defaults()
-                .withListeners(new ListenersConfig(new TcpListenerConfig(true, "127.0.0.1", 0)));
+                .withListeners(new ListenersConfig(new TcpListenerConfig(true, "127.0.0.1", 0)))
+                .withHttp(new HttpConfig(true, "127.0.0.1", 0, ""));
         try {
             return new TestBroker(FleetMqBroker.start(customize.apply(base)));
         } catch (InterruptedException e) {

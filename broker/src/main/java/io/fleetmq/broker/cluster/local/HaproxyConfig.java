@@ -30,9 +30,11 @@ final class HaproxyConfig {
         sb.append("  default_backend fleetmq\n");
         sb.append("backend fleetmq\n");
         sb.append("  balance leastconn\n");
+        // Health from the node's own readiness (listeners bound, joined the cluster, not draining), like the NLB.
+        sb.append("  option httpchk GET /readyz\n");
         for (LocalClusterState.Node n : nodes) {
             sb.append("  server ").append(n.name()).append(' ').append(host).append(':').append(n.mqttPort())
-                    .append(" check inter 2s\n");
+                    .append(" check port ").append(n.httpPort()).append(" inter 1s fall 2 rise 1\n");
         }
         return sb.toString();
     }

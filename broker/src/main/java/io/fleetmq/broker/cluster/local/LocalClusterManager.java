@@ -39,8 +39,8 @@ public final class LocalClusterManager {
     }
 
     /** What to start. */
-    public record Spec(int nodes, int endpointPort, int nodeBasePort, int clusterBasePort, Path config,
-                       List<String> javaOptions) {
+    public record Spec(int nodes, int endpointPort, int nodeBasePort, int clusterBasePort, int httpBasePort,
+                       Path config, List<String> javaOptions) {
     }
 
     public void up(Spec spec) throws IOException, InterruptedException, LocalClusterException {
@@ -59,6 +59,7 @@ public final class LocalClusterManager {
         for (int i = 0; i < spec.nodes(); i++) {
             checkFree(spec.nodeBasePort() + i, "node-" + (i + 1) + "'s MQTT listener (--node-base-port)");
             checkFree(spec.clusterBasePort() + i, "node-" + (i + 1) + "'s cluster port (--cluster-base-port)");
+            checkFree(spec.httpBasePort() + i, "node-" + (i + 1) + "'s HTTP port (--http-base-port)");
         }
         Files.createDirectories(dir);
         List<String> seeds = new ArrayList<>();
@@ -72,9 +73,9 @@ public final class LocalClusterManager {
         try {
             for (int i = 0; i < spec.nodes(); i++) {
                 started.add(startNode(spec, names.get(i), i, seeds));
-                out.printf("started %s (pid %d): MQTT %s:%d, cluster port %d, log %s%n", names.get(i),
-                        started.get(i).pid(), HOST, started.get(i).mqttPort(), started.get(i).clusterPort(),
-                        started.get(i).log());
+                out.printf("started %s (pid %d): MQTT %s:%d, cluster port %d, http://%s:%d/readyz, log %s%n",
+                        names.get(i), started.get(i).pid(), HOST, started.get(i).mqttPort(),
+                        started.get(i).clusterPort(), HOST, started.get(i).httpPort(), started.get(i).log());
                 out.flush();
             }
             out.printf("waiting for the %d nodes to form one cluster...%n", spec.nodes());
@@ -93,7 +94,7 @@ public final class LocalClusterManager {
             stopAll(started, haproxyPid);
             throw e;
         }
-        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy, leastconn, PROXY protocol v2)%n",
+        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy, least connections, /readyz checks)%n",
                 spec.nodes(), HOST, spec.endpointPort());
         out.println("  status: ./fleetmq cluster status    stop: ./fleetmq cluster down");
         out.flush();
@@ -151,6 +152,7 @@ public final class LocalClusterManager {
             throws IOException {
         int mqttPort = spec.nodeBasePort() + index;
         int clusterPort = spec.clusterBasePort() + index;
+        int httpPort = spec.httpBasePort() + index;
         Path log = dir.resolve(name + ".log");
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
@@ -165,7 +167,8 @@ public final class LocalClusterManager {
         }
         for (String set : List.of("nodeName=" + name, "listeners.tcp.bind=" + HOST,
                 "listeners.tcp.port=" + mqttPort, "cluster.enabled=true", "cluster.bind=" + HOST,
-                "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds), "sys.interval=2s")) {
+                "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds), "sys.interval=2s",
+                "http.bind=" + HOST, "http.port=" + httpPort)) {
             cmd.add("--set");
             cmd.add(set);
         }
@@ -173,7 +176,7 @@ public final class LocalClusterManager {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process p = pb.start();
-        return new LocalClusterState.Node(name, p.pid(), mqttPort, clusterPort, log);
+        return new LocalClusterState.Node(name, p.pid(), mqttPort, clusterPort, httpPort, log);
     }
 
     private long startHaproxy(String haproxy, Path cfg) throws IOException, InterruptedException,

@@ -19,7 +19,7 @@ record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid,
 
     static final String FILE = "cluster.properties";
 
-    record Node(String name, long pid, int mqttPort, int clusterPort, Path log) {
+    record Node(String name, long pid, int mqttPort, int clusterPort, int httpPort, Path log) {
     }
 
     void write(Path dir) throws IOException {
@@ -35,6 +35,7 @@ record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid,
             p.setProperty(k + "pid", Long.toString(n.pid()));
             p.setProperty(k + "mqttPort", Integer.toString(n.mqttPort()));
             p.setProperty(k + "clusterPort", Integer.toString(n.clusterPort()));
+            p.setProperty(k + "httpPort", Integer.toString(n.httpPort()));
             p.setProperty(k + "log", n.log().toString());
         }
         Path tmp = dir.resolve(FILE + ".tmp");
@@ -61,7 +62,8 @@ record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid,
                 String k = "node." + i + ".";
                 nodes.add(new Node(p.getProperty(k + "name"), Long.parseLong(p.getProperty(k + "pid")),
                         Integer.parseInt(p.getProperty(k + "mqttPort")),
-                        Integer.parseInt(p.getProperty(k + "clusterPort")), Path.of(p.getProperty(k + "log"))));
+                        Integer.parseInt(p.getProperty(k + "clusterPort")),
+                        Integer.parseInt(p.getProperty(k + "httpPort")), Path.of(p.getProperty(k + "log"))));
             }
             return new LocalClusterState(p.getProperty("endpoint.host"),
                     Integer.parseInt(p.getProperty("endpoint.port")), Long.parseLong(p.getProperty("haproxy.pid")),
