@@ -121,7 +121,7 @@ public final class FleetMqBroker implements AutoCloseable {
             if (config.sys().enabled()) {
                 ClusterNode members = cluster;
                 SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock,
-                        members == null ? null : () -> String.join(",", members.members()));
+                        members == null ? null : () -> String.join(",", new java.util.TreeSet<>(members.members())));
                 long interval = Math.max(1, config.sys().interval().toMillis());
                 sysTask = server.workers().next().scheduleAtFixedRate(sys, 0, interval, TimeUnit.MILLISECONDS);
             }

@@ -66,7 +66,7 @@ class DocumentationTest {
         String readme = Files.readString(repoRoot().resolve("README.md"));
         String ci = Files.readString(repoRoot().resolve(".ci/run"));
 
-        assertThat(readme).contains("./fleetmq broker").contains("./mvnw -B verify");
+        assertThat(readme).contains("./fleetmq cluster up").contains("./fleetmq broker").contains("./mvnw -B verify");
         assertThat(ci).contains("./mvnw -B verify");
     }
 }

@@ -114,10 +114,11 @@ public final class LocalClusterManager {
             String connections = "-";
             String members = "-";
             if (up) {
+                long c = gauge(n.httpPort(), "fleetmq_connections");
+                connections = c < 0 ? "?" : Long.toString(c);
                 try {
-                    Map<String, String> sys = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000);
-                    connections = sys.getOrDefault("clients/connected", "?");
-                    members = sys.getOrDefault("cluster/members", "?");
+                    // Member names come from $SYS over MQTT, as any operator would read them.
+                    members = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000).getOrDefault("cluster/members", "?");
                 } catch (IOException e) {
                     members = "unreachable: " + e.getMessage();
                 }
@@ -196,28 +197,47 @@ public final class LocalClusterManager {
         return Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).strip());
     }
 
-    /** Waits for the node's "cluster view ...: members [..]" log line naming every node, in any order. */
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(1)).build();
+
+    /**
+     * One gauge from the node's own {@code /metrics} (what Prometheus scrapes): live values, and reading them is not
+     * an MQTT connection that would count itself.
+     *
+     * @return the value, or -1 when the node does not answer or does not export it
+     */
+    static long gauge(int httpPort, String metric) {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://" + HOST + ":" + httpPort + "/metrics"))
+                .timeout(java.time.Duration.ofSeconds(2)).build();
+        try {
+            String body = HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "(?m)^" + metric + "\\{[^}]*} ([0-9.E+-]+)$").matcher(body);
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Waits until the node's view holds every node ({@code fleetmq_cluster_members} on its {@code /metrics}). */
     private void awaitMembers(LocalClusterState.Node n, List<String> names, int seconds)
             throws IOException, InterruptedException, LocalClusterException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        java.util.regex.Pattern view = java.util.regex.Pattern.compile("cluster view \\d+: members \\[([^]]*)]");
         while (System.nanoTime() < deadline) {
-            List<String> lines = Files.exists(n.log()) ? Files.readAllLines(n.log(), StandardCharsets.UTF_8)
-                    : List.of();
-            for (String l : lines) {
-                java.util.regex.Matcher m = view.matcher(l);
-                if (m.find() && new java.util.HashSet<>(List.of(m.group(1).split(", "))).equals(
-                        new java.util.HashSet<>(names))) {
-                    return;
-                }
+            if (gauge(n.httpPort(), "fleetmq_cluster_members") == names.size()) {
+                return;
             }
             if (!alive(n.pid(), "java")) {
                 throw new LocalClusterException(n.name() + " exited during start; its log " + n.log() + " ends:\n"
-                        + tail(lines));
+                        + tail(Files.readAllLines(n.log(), StandardCharsets.UTF_8)));
             }
             Thread.sleep(100);
         }
-        throw new LocalClusterException(n.name() + " did not join a cluster of all nodes within " + seconds
+        throw new LocalClusterException(n.name() + " did not see all " + names.size() + " nodes within " + seconds
                 + " s; its log " + n.log() + " ends:\n" + tail(Files.readAllLines(n.log(), StandardCharsets.UTF_8)));
     }
 
