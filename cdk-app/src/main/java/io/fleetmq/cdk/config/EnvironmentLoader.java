@@ -92,8 +92,10 @@ public final class EnvironmentLoader {
         if (!fileName.equals(name)) {
             root.fail("name", "must match the file name '" + name + "', got \"" + fileName + "\"");
         }
-        String account = override(context, CTX_ACCOUNT, ACCOUNT, "a 12-digit AWS account id")
-                .orElseGet(() -> root.string("account", ACCOUNT, "a 12-digit AWS account id (quote it in YAML)"));
+        // The file's account is validated even when context overrides it: a broken file should not wait for the
+        // day nobody passes -c account.
+        String fileAccount = root.string("account", ACCOUNT, "a 12-digit AWS account id (quote it in YAML)");
+        String account = override(context, CTX_ACCOUNT, ACCOUNT, "a 12-digit AWS account id").orElse(fileAccount);
         String region = root.string("region", REGION, "an AWS region such as eu-west-1");
         List<String> azs = root.strings("availabilityZones", Pattern.compile(Pattern.quote(region) + "[a-z]"),
                 "zones of " + region + " such as " + region + "a");

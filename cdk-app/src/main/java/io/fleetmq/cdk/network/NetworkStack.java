@@ -19,6 +19,7 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import io.fleetmq.cdk.nag.Nag;
 import software.constructs.Construct;
 
 import java.util.List;
@@ -78,12 +79,16 @@ public final class NetworkStack extends Stack {
                 .service(GatewayVpcEndpointAwsService.S3)
                 .subnets(List.of(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build()))
                 .build());
-        INTERFACE_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                vpc.addInterfaceEndpoint(e.getKey(), InterfaceVpcEndpointOptions.builder()
-                        .service(e.getValue())
-                        .privateDnsEnabled(true)
-                        .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
-                        .build()));
+        INTERFACE_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+            var endpoint = vpc.addInterfaceEndpoint(e.getKey(), InterfaceVpcEndpointOptions.builder()
+                    .service(e.getValue())
+                    .privateDnsEnabled(true)
+                    .subnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+                    .build());
+            Nag.suppressTree(endpoint, "CdkNagValidationFailure", "AwsSolutions-EC23 cannot resolve the ingress "
+                    + "source of the endpoint's security group: it is this VPC's own CIDR (Fn::GetAtt Vpc.CidrBlock, "
+                    + "HTTPS only), not 0.0.0.0/0.");
+        });
     }
 
     public IVpc vpc() {
