@@ -150,6 +150,12 @@ public final class ClusterStack extends Stack {
         }
         suppressCdkOwnedFindings();
 
+        // Operators: the API endpoint is private, so access is by IAM role (from inside the VPC, e.g. CloudShell in
+        // the VPC or a CodeBuild project), mapped to cluster admin by an access entry.
+        for (int i = 0; i < nodes.adminRoleArns().size(); i++) {
+            cluster.grantClusterAdmin("Admin" + (i + 1), nodes.adminRoleArns().get(i));
+        }
+
         addClusterAutoscaler(props.clusterName());
     }
 

@@ -25,9 +25,10 @@ public record EnvironmentConfig(
     /**
      * EKS worker nodes: one managed node group per AZ, each {@code minPerAz..maxPerAz}, on the golden AMI. The AMI is
      * {@code amiId} when given (context or file), else resolved at deploy time from the SSM parameter {@code amiParameter}.
+     * {@code adminRoleArns}: IAM roles given cluster-admin access entries (operators; the API endpoint is private).
      */
     public record Nodes(List<String> instanceTypes, int minPerAz, int maxPerAz, String amiParameter,
-                        Optional<String> amiId) {
+                        Optional<String> amiId, List<String> adminRoleArns) {
     }
 
     /**

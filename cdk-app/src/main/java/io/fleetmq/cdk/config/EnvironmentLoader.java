@@ -54,6 +54,7 @@ public final class EnvironmentLoader {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern CPU = Pattern.compile("\\d+m|\\d+(\\.\\d+)?");
     private static final Pattern MEMORY = Pattern.compile("\\d+(Mi|Gi)");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     /** CloudWatch Logs accepts only these retention values. */
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
@@ -134,7 +135,10 @@ public final class EnvironmentLoader {
                 .orElse(SsmParameters.eksNodeAmi(name));
         Optional<String> amiId = override(context, CTX_AMI_ID, AMI, "an AMI id such as ami-0123456789abcdef0")
                 .or(() -> nodesSection.optionalString("amiId", AMI, "an AMI id such as ami-0123456789abcdef0"));
-        EnvironmentConfig.Nodes nodes = new EnvironmentConfig.Nodes(instanceTypes, minPerAz, maxPerAz, amiParameter, amiId);
+        List<String> admins = nodesSection.optionalStrings("adminRoleArns", ROLE_ARN,
+                "IAM role ARNs such as arn:aws:iam::123456789012:role/Admin");
+        EnvironmentConfig.Nodes nodes = new EnvironmentConfig.Nodes(instanceTypes, minPerAz, maxPerAz, amiParameter, amiId,
+                admins);
         nodesSection.rejectUnknown();
 
         Section b = root.section("broker");
@@ -290,6 +294,15 @@ public final class EnvironmentLoader {
                 out.add(checked(k, item, pattern, expected));
             }
             return out;
+        }
+
+        List<String> optionalStrings(String k, Pattern pattern, String expected) {
+            return values.get(k) == null ? optionalAbsent(k) : strings(k, pattern, expected);
+        }
+
+        private List<String> optionalAbsent(String k) {
+            used.add(k);
+            return List.of();
         }
 
         int integer(String k, int min, int max) {

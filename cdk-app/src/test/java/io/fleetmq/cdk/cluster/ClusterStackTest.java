@@ -130,4 +130,13 @@ class ClusterStackTest {
                 "Chart", "aws-load-balancer-controller",
                 "Version", ClusterStack.ALB_CONTROLLER_VERSION.getHelmChartVersion()));
     }
+
+    @Test
+    void operatorRolesFromTheEnvironmentGetClusterAdminAccessEntries() {
+        cluster("prod").hasResourceProperties("AWS::EKS::AccessEntry", Map.of(
+                "PrincipalArn", "arn:aws:iam::222222222222:role/FleetMqOperator",
+                "AccessPolicies", List.of(Match.objectLike(Map.of(
+                        "PolicyArn", Map.of("Fn::Join", Match.arrayWith(List.of(Match.arrayWith(List.of(
+                                ":eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"))))))))));
+    }
 }
