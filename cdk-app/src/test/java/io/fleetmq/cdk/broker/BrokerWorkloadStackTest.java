@@ -80,6 +80,17 @@ class BrokerWorkloadStackTest {
     }
 
     @Test
+    void theStatefulSetLeavesTheReplicaCountToTheAutoscaler() {
+        // A replica count in the manifest would reset the HPA's scale on every deploy.
+        Synth s = Synth.of("dev");
+        assertThat(statefulSet(s).getSpec().getReplicas()).isNull();
+        assertThat(statefulSet(s).getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(Manifests.raw(s.template(s.stacks.broker())))
+                .filteredOn(m -> m.path("kind").asText().equals("StatefulSet"))
+                .allSatisfy(m -> assertThat(m.path("spec").has("replicas")).isFalse());
+    }
+
+    @Test
     void headlessDiscoveryServicePublishesNotReadyPodsOnTheJGroupsPort() {
         Synth s = Synth.of("dev");
         Service svc = Manifests.one(objects(s), Service.class, DISCOVERY_SERVICE);

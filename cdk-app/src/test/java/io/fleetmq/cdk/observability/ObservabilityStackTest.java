@@ -21,15 +21,25 @@ class ObservabilityStackTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aManagedPrometheusWorkspaceIsFedByACollectorScrapingBrokerPodsAndNodes() {
         Template t = observability("dev");
         t.hasResourceProperties("AWS::APS::Workspace", Map.of("Alias", "fleetmq-dev"));
         Map<String, Object> props = props(t, "AWS::APS::Scraper");
         String blob = (String) ((Map<?, ?>) props.get("ScrapeConfiguration")).get("ConfigurationBlob");
         String yaml = new String(Base64.getDecoder().decode(blob), StandardCharsets.UTF_8);
-        assertThat(yaml).contains("job_name: fleetmq-broker", "role: pod", "names: [fleetmq]",
-                "__meta_kubernetes_pod_annotation_prometheus_io_scrape", "metrics_path: /metrics",
-                "job_name: node-exporter", "role: node", ":9100");
+        Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load(yaml);
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) config.get("scrape_configs");
+        assertThat(jobs).extracting(j -> j.get("job_name")).containsExactly("fleetmq-broker", "node-exporter");
+        assertThat(jobs.get(0)).containsEntry("metrics_path", "/metrics");
+        assertThat(jobs.get(0).get("kubernetes_sd_configs")).isEqualTo(List.of(
+                Map.of("role", "pod", "namespaces", Map.of("names", List.of("fleetmq")))));
+        // The adapter maps series to pods by these labels, so the scrape must set them.
+        assertThat(jobs.get(0).get("relabel_configs").toString())
+                .contains("__meta_kubernetes_pod_annotation_prometheus_io_scrape", "target_label=namespace",
+                        "target_label=pod");
+        assertThat(jobs.get(1).get("kubernetes_sd_configs")).isEqualTo(List.of(Map.of("role", "node")));
+        assertThat(jobs.get(1).get("relabel_configs").toString()).contains(":" + ScrapeConfig.NODE_EXPORTER_PORT);
         t.hasResourceProperties("AWS::APS::Scraper", Map.of("Source", Map.of("EksConfiguration",
                 Match.objectLike(Map.of("ClusterArn", Match.anyValue())))));
         // The collector authenticates as a named Kubernetes user with read-only discovery RBAC.
