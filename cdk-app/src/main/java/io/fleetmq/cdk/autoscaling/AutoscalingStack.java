@@ -27,7 +27,7 @@ public final class AutoscalingStack extends Stack {
     public static final String METRICS_SERVER_CHART_VERSION = "3.12.2";
     public static final String PROMETHEUS_ADAPTER_CHART_VERSION = "4.11.0";
     /** AWS's SigV4 proxy; a pinned release, not "latest". */
-    public static final String SIGV4_PROXY_IMAGE = "public.ecr.aws/aws-observability/aws-sigv4-proxy:1.10";
+    public static final String SIGV4_PROXY_IMAGE = "public.ecr.aws/aws-observability/aws-sigv4-proxy:1.11";
     public static final String SIGV4_PROXY = "aps-sigv4-proxy";
     public static final int SIGV4_PROXY_PORT = 8005;
 
