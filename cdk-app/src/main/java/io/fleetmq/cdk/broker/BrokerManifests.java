@@ -118,6 +118,8 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 "type", "LoadBalancer",
                 // Handled by the AWS Load Balancer Controller, never by the legacy in-tree cloud provider.
                 "loadBalancerClass", "service.k8s.aws/nlb",
+                // Applied by the controller to the NLB's security group: which networks devices may connect from.
+                "loadBalancerSourceRanges", broker.clientCidrs(),
                 "selector", selector(),
                 "ports", List.of(
                         m("name", "mqtt", "port", MQTT_PORT, "targetPort", MQTT_PORT, "protocol", "TCP"),

@@ -33,12 +33,13 @@ public record EnvironmentConfig(
 
     /**
      * The broker workload. {@code imageDigest} empty means "read {@code imageDigestParameter} at deploy time", which is
-     * how the pipeline promotes the digest its artifact step recorded.
+     * how the pipeline promotes the digest its artifact step recorded. {@code clientCidrs}: source ranges the NLB
+     * accepts devices from (default: anywhere).
      */
     public record Broker(String imageRepository, Optional<String> imageDigest, String imageDigestParameter,
                          int minReplicas, int maxReplicas, int targetConnectionsPerPod, int targetCpuPercent,
                          String cpuRequest, String cpuLimit, String memoryRequest, String memoryLimit,
-                         String javaOpts) {
+                         String javaOpts, List<String> clientCidrs) {
     }
 
     /** Where alarms go: an SNS topic always; an e-mail subscription when {@code email} is set. */

@@ -54,6 +54,7 @@ public final class EnvironmentLoader {
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
     private static final Pattern CPU = Pattern.compile("\\d+m|\\d+(\\.\\d+)?");
     private static final Pattern MEMORY = Pattern.compile("\\d+(Mi|Gi)");
+    private static final Pattern ANY_CIDR = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}/([0-9]|[12][0-9]|3[0-2])");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     /** CloudWatch Logs accepts only these retention values. */
@@ -165,7 +166,9 @@ public final class EnvironmentLoader {
                 b.string("memoryRequest", MEMORY, "a memory quantity such as 4Gi"),
                 b.string("memoryLimit", MEMORY, "a memory quantity such as 4Gi"),
                 b.optionalString("javaOpts", Pattern.compile("[^\"'`$\\\\]*"), "JVM options without quotes or $")
-                        .orElse(""));
+                        .orElse(""),
+                orDefault(b.optionalStrings("clientCidrs", ANY_CIDR, "IPv4 CIDRs such as 203.0.113.0/24"),
+                        List.of("0.0.0.0/0")));
         b.rejectUnknown();
 
         Section alarmsSection = root.section("alarms");
@@ -176,6 +179,10 @@ public final class EnvironmentLoader {
         root.string("kind", Pattern.compile("Environment"), "Environment");
         root.rejectUnknown();
         return new EnvironmentConfig(name, production, account, region, List.copyOf(azs), network, nodes, broker, alarms);
+    }
+
+    private static List<String> orDefault(List<String> values, List<String> otherwise) {
+        return values.isEmpty() ? otherwise : values;
     }
 
     private static Optional<String> override(Map<String, ?> context, String key, Pattern pattern, String expected) {

@@ -129,6 +129,14 @@ class BrokerWorkloadStackTest {
     }
 
     @Test
+    void nlbAcceptsDevicesOnlyFromTheEnvironmentsClientRanges() {
+        assertThat(Manifests.one(objects(Synth.of("prod")), Service.class, NLB_SERVICE).getSpec()
+                .getLoadBalancerSourceRanges()).containsExactly("198.51.100.0/24", "203.0.113.0/24");
+        assertThat(Manifests.one(objects(Synth.of("dev")), Service.class, NLB_SERVICE).getSpec()
+                .getLoadBalancerSourceRanges()).containsExactly("0.0.0.0/0");
+    }
+
+    @Test
     void probesUseTheBrokersHealthEndpoints() {
         Container c = broker(Synth.of("dev"));
         assertProbe(c.getReadinessProbe(), "/readyz");
