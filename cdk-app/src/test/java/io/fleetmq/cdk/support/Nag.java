@@ -13,6 +13,8 @@ public final class Nag {
     private Nag() {
     }
 
+    // Annotations.findError still returns cxapi.SynthesisMessage, deprecated with no replacement in assertions yet.
+    @SuppressWarnings("deprecation")
     public static List<String> errors(Stack stack) {
         List<SynthesisMessage> messages = Annotations.fromStack(stack).findError("*", Match.anyValue());
         return messages.stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
