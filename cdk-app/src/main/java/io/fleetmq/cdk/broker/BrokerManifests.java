@@ -65,8 +65,8 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 "transport:",
                 "  nativeEpoll: true",
                 "shutdown:",
-                // The broker's own stop budget fits inside the pod's grace period after the preStop pause.
-                "  gracePeriod: " + DRAIN_BUDGET_SECONDS + "s",
+                // After the drain (FLEETMQ_CLUSTER_DRAIN_TIMEOUT) only stragglers are left to flush and close.
+                "  gracePeriod: " + SHUTDOWN_GRACE_SECONDS + "s",
                 "auth:",
                 // No authentication backend exists in the broker yet (its own issue); until then access is limited by
                 // the NLB's security group and TLS on 8883.
@@ -193,9 +193,15 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
         List<Object> env = new ArrayList<>();
         env.add(m("name", ENV_NODE_NAME, "valueFrom", m("fieldRef", m("fieldPath", "metadata.name"))));
         env.add(m("name", ENV_CLUSTER_ENABLED, "value", "true"));
-        env.add(m("name", ENV_CLUSTER_DISCOVERY, "value", "dns"));
-        env.add(m("name", ENV_CLUSTER_DNS_QUERY, "value", DISCOVERY_FQDN));
+        env.add(m("name", ENV_CLUSTER_NAME, "value", "fleetmq-" + envName));
+        // JGroups advertises this address to its peers, so it must be the pod's own IP.
+        env.add(m("name", ENV_CLUSTER_BIND, "valueFrom", m("fieldRef", m("fieldPath", "status.podIP"))));
         env.add(m("name", ENV_CLUSTER_PORT, "value", String.valueOf(CLUSTER_PORT)));
+        // Non-empty: DNS discovery through the headless Service (instead of a static seed list).
+        env.add(m("name", ENV_CLUSTER_DNS_QUERY, "value", DISCOVERY_FQDN));
+        env.add(m("name", ENV_CLUSTER_DRAIN_RATE, "value",
+                String.valueOf(BrokerWorkload.drainRate(broker.targetConnectionsPerPod()))));
+        env.add(m("name", ENV_CLUSTER_DRAIN_TIMEOUT, "value", DRAIN_TIMEOUT_SECONDS + "s"));
         env.add(m("name", ENV_PROXY_PROTOCOL, "value", "true"));
         env.add(m("name", ENV_TLS_ENABLED, "value", "true"));
         env.add(m("name", ENV_TLS_PORT, "value", String.valueOf(MQTT_TLS_PORT)));

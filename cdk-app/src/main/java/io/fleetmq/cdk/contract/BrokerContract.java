@@ -35,8 +35,15 @@ public final class BrokerContract {
 
     public static final String ENV_NODE_NAME = "FLEETMQ_NODE_NAME";
     public static final String ENV_CLUSTER_ENABLED = "FLEETMQ_CLUSTER_ENABLED";
-    public static final String ENV_CLUSTER_DISCOVERY = "FLEETMQ_CLUSTER_DISCOVERY";
+    /** A non-empty DNS query is what selects DNS discovery in the broker (there is no separate discovery switch). */
     public static final String ENV_CLUSTER_DNS_QUERY = "FLEETMQ_CLUSTER_DNS_QUERY";
+    /** Address JGroups binds to and advertises: the pod IP (the broker refuses 0.0.0.0 here). */
+    public static final String ENV_CLUSTER_BIND = "FLEETMQ_CLUSTER_BIND";
+    public static final String ENV_CLUSTER_NAME = "FLEETMQ_CLUSTER_NAME";
+    /** Clients per second told to reconnect elsewhere during a drain (v5 DISCONNECT 0x9C). */
+    public static final String ENV_CLUSTER_DRAIN_RATE = "FLEETMQ_CLUSTER_DRAIN_RATE";
+    /** Upper bound of the whole drain on SIGTERM. */
+    public static final String ENV_CLUSTER_DRAIN_TIMEOUT = "FLEETMQ_CLUSTER_DRAIN_TIMEOUT";
     public static final String ENV_CLUSTER_PORT = "FLEETMQ_CLUSTER_PORT";
     public static final String ENV_PROXY_PROTOCOL = "FLEETMQ_LISTENERS_TCP_PROXY_PROTOCOL";
     public static final String ENV_HTTP_BIND = "FLEETMQ_HTTP_BIND";
@@ -60,7 +67,8 @@ public final class BrokerContract {
      * lands, the broker's own validator checks its value and the entry can be dropped.
      */
     public static final List<String> ENV_PENDING_IN_BROKER_SCHEMA = List.of(
-            ENV_CLUSTER_ENABLED, ENV_CLUSTER_DISCOVERY, ENV_CLUSTER_DNS_QUERY, ENV_CLUSTER_PORT,
+            ENV_CLUSTER_ENABLED, ENV_CLUSTER_DNS_QUERY, ENV_CLUSTER_PORT, ENV_CLUSTER_BIND, ENV_CLUSTER_NAME,
+            ENV_CLUSTER_DRAIN_RATE, ENV_CLUSTER_DRAIN_TIMEOUT,
             ENV_PROXY_PROTOCOL, ENV_HTTP_BIND, ENV_ADMIN_TOKEN,
             ENV_TLS_ENABLED, ENV_TLS_PORT, ENV_TLS_CERT_FILE, ENV_TLS_KEY_FILE, ENV_TLS_CA_FILE, ENV_TLS_PROXY_PROTOCOL);
 

@@ -160,9 +160,28 @@ class BrokerWorkloadStackTest {
         assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120L);
         long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
         assertThat(preStop).isEqualTo(PRE_STOP_SLEEP_SECONDS);
-        // The broker's own shutdown budget, from the ConfigMap, read by the broker's loader.
-        Duration brokerGrace = brokerConfig(s).shutdown().gracePeriod();
-        assertThat(preStop + brokerGrace.toSeconds()).isLessThan(pod.getTerminationGracePeriodSeconds());
+        // SIGTERM: drain (bounded by the drain timeout), session hand-off, then close within shutdown.gracePeriod
+        // (from the ConfigMap, read by the broker's own loader). All of it after preStop, with room for the hand-off.
+        long drain = seconds(env(c).get(BrokerContract.ENV_CLUSTER_DRAIN_TIMEOUT).getValue());
+        Duration shutdownGrace = brokerConfig(s).shutdown().gracePeriod();
+        assertThat(preStop + drain + shutdownGrace.toSeconds() + 10)
+                .isLessThanOrEqualTo(pod.getTerminationGracePeriodSeconds());
+    }
+
+    @Test
+    void drainRateMovesTwiceTheTargetConnectionsWithinTheDrainTimeout() {
+        for (String name : List.of("dev", "prod")) {
+            Synth s = Synth.of(name);
+            Map<String, EnvVar> env = env(broker(s));
+            long rate = Long.parseLong(env.get(BrokerContract.ENV_CLUSTER_DRAIN_RATE).getValue());
+            long drain = seconds(env.get(BrokerContract.ENV_CLUSTER_DRAIN_TIMEOUT).getValue());
+            assertThat(rate * drain).isGreaterThanOrEqualTo(2L * s.env.broker().targetConnectionsPerPod());
+        }
+    }
+
+    private static long seconds(String duration) {
+        assertThat(duration).matches("\\d+s");
+        return Long.parseLong(duration.substring(0, duration.length() - 1));
     }
 
     @Test
@@ -255,11 +274,16 @@ class BrokerWorkloadStackTest {
                     .isTrue();
         }
         assertThat(env(c)).containsKeys(BrokerContract.ENV_NODE_NAME, BrokerContract.ENV_CLUSTER_ENABLED,
-                BrokerContract.ENV_CLUSTER_DISCOVERY, BrokerContract.ENV_CLUSTER_PORT, BrokerContract.ENV_PROXY_PROTOCOL,
-                BrokerContract.ENV_HTTP_BIND);
+                BrokerContract.ENV_CLUSTER_NAME, BrokerContract.ENV_CLUSTER_BIND, BrokerContract.ENV_CLUSTER_PORT,
+                BrokerContract.ENV_CLUSTER_DNS_QUERY, BrokerContract.ENV_PROXY_PROTOCOL, BrokerContract.ENV_HTTP_BIND);
         assertThat(env(c).get(BrokerContract.ENV_NODE_NAME).getValueFrom().getFieldRef().getFieldPath())
                 .isEqualTo("metadata.name");
-        assertThat(env(c).get(BrokerContract.ENV_CLUSTER_DISCOVERY).getValue()).isEqualTo("dns");
+        // JGroups advertises its bind address, so it is the pod IP, never 0.0.0.0.
+        assertThat(env(c).get(BrokerContract.ENV_CLUSTER_BIND).getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("status.podIP");
+        assertThat(env(c).get(BrokerContract.ENV_CLUSTER_NAME).getValue()).isEqualTo("fleetmq-prod");
+        // The broker selects DNS discovery by a non-empty query; it has no separate discovery variable.
+        assertThat(env(c)).doesNotContainKey("FLEETMQ_CLUSTER_DISCOVERY");
         assertThat(env(c).get(BrokerContract.ENV_PROXY_PROTOCOL).getValue()).isEqualTo("true");
     }
 
@@ -290,8 +314,23 @@ class BrokerWorkloadStackTest {
                     && ConfigSchema.keyForEnv(e.getName()).isEmpty()) {
                 continue;
             }
-            env.put(e.getName(), e.getValue() != null ? e.getValue() : STATEFUL_SET + "-0");
+            env.put(e.getName(), e.getValue() != null ? e.getValue() : runtimeValue(e));
         }
         return ConfigLoader.load(file, List.of(), env);
+    }
+
+    /** What Kubernetes fills in for a valueFrom variable on the first pod. */
+    private static String runtimeValue(EnvVar e) {
+        if (e.getValueFrom().getFieldRef() != null) {
+            return switch (e.getValueFrom().getFieldRef().getFieldPath()) {
+                case "metadata.name" -> STATEFUL_SET + "-0";
+                case "status.podIP" -> "10.50.32.17";
+                default -> throw new AssertionError("unexpected fieldRef in " + e);
+            };
+        }
+        if (e.getValueFrom().getSecretKeyRef() != null) {
+            return "token-from-secret";
+        }
+        throw new AssertionError("unexpected valueFrom in " + e);
     }
 }
