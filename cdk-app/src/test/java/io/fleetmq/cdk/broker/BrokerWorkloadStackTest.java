@@ -262,6 +262,15 @@ class BrokerWorkloadStackTest {
         BrokerConfig config = brokerConfig(Synth.of("prod"));
         assertThat(config.listeners().tcp().port()).isEqualTo(BrokerContract.MQTT_PORT);
         assertThat(config.nodeName()).isEqualTo("fleetmq-broker-0");
+        // Keys the broker defines are checked through its own schema; read by name so this compiles against a broker
+        // built before or after its cluster keys landed.
+        Map<String, Object> values = ConfigSchema.valuesOf(config);
+        if (ConfigSchema.key("cluster.enabled").isPresent()) {
+            assertThat(values).containsEntry("cluster.enabled", true)
+                    .containsEntry("cluster.dnsQuery", DISCOVERY_FQDN)
+                    .containsEntry("cluster.port", BrokerContract.CLUSTER_PORT)
+                    .containsEntry("cluster.name", "fleetmq-prod");
+        }
     }
 
     @Test
