@@ -1,0 +1,345 @@
+package io.fleetmq.cdk.broker;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.ConfigLoader;
+import io.fleetmq.broker.config.ConfigSchema;
+import io.fleetmq.cdk.contract.BrokerContract;
+import io.fleetmq.cdk.support.Manifests;
+import io.fleetmq.cdk.support.Synth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Template;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static io.fleetmq.cdk.broker.BrokerWorkload.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BrokerWorkloadStackTest {
+
+    private static List<HasMetadata> objects(Synth s) {
+        return Manifests.typed(s.template(s.stacks.broker()));
+    }
+
+    private static StatefulSet statefulSet(Synth s) {
+        return Manifests.one(objects(s), StatefulSet.class, STATEFUL_SET);
+    }
+
+    private static Container broker(Synth s) {
+        return statefulSet(s).getSpec().getTemplate().getSpec().getContainers().get(0);
+    }
+
+    private static Map<String, EnvVar> env(Container c) {
+        return c.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    }
+
+    @Test
+    void everyManifestParsesStrictlyIntoItsKubernetesType() {
+        for (String env : List.of("dev", "prod")) {
+            List<HasMetadata> objects = objects(Synth.of(env));
+            assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                    .contains("Namespace/" + NAMESPACE, "ServiceAccount/" + SERVICE_ACCOUNT, "ConfigMap/" + CONFIG_MAP,
+                            "Service/" + DISCOVERY_SERVICE, "Service/" + NLB_SERVICE, "StatefulSet/" + STATEFUL_SET,
+                            "PodDisruptionBudget/" + PDB);
+        }
+    }
+
+    @Test
+    void imageIsTheDigestFromContextNeverATag() {
+        Synth s = Synth.withDigest("dev");
+        assertThat(broker(s).getImage())
+                .isEqualTo("111111111111.dkr.ecr.eu-west-1.amazonaws.com/fleetmq/broker@" + Synth.DIGEST);
+    }
+
+    @Test
+    void withoutContextTheDigestIsReadAtDeployTimeFromTheSsmParameterThePipelineWrites() {
+        Synth s = Synth.of("prod");
+        Template t = s.template(s.stacks.broker());
+        assertThat(t.findParameters("*", Map.of("Type", "AWS::SSM::Parameter::Value<String>",
+                "Default", "/fleetmq/prod/broker/image-digest"))).hasSize(1);
+        assertThat(broker(s).getImage())
+                .isEqualTo("222222222222.dkr.ecr.eu-west-1.amazonaws.com/fleetmq/broker@" + Manifests.TOKEN);
+    }
+
+    @Test
+    void theStatefulSetLeavesTheReplicaCountToTheAutoscaler() {
+        // A replica count in the manifest would reset the HPA's scale on every deploy.
+        Synth s = Synth.of("dev");
+        assertThat(statefulSet(s).getSpec().getReplicas()).isNull();
+        assertThat(statefulSet(s).getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        assertThat(Manifests.raw(s.template(s.stacks.broker())))
+                .filteredOn(m -> m.path("kind").asText().equals("StatefulSet"))
+                .allSatisfy(m -> assertThat(m.path("spec").has("replicas")).isFalse());
+    }
+
+    @Test
+    void headlessDiscoveryServicePublishesNotReadyPodsOnTheJGroupsPort() {
+        Synth s = Synth.of("dev");
+        Service svc = Manifests.one(objects(s), Service.class, DISCOVERY_SERVICE);
+        assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(svc.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(BrokerContract.CLUSTER_PORT);
+        assertThat(statefulSet(s).getSpec().getServiceName()).isEqualTo(DISCOVERY_SERVICE);
+        // The DNS query the pods get is exactly this Service's FQDN.
+        assertThat(env(broker(s)).get(BrokerContract.ENV_CLUSTER_DNS_QUERY).getValue())
+                .isEqualTo(svc.getMetadata().getName() + "." + svc.getMetadata().getNamespace() + ".svc.cluster.local");
+    }
+
+    @Test
+    void nlbServiceExposesMqttAndMqttsWithProxyProtocolV2CrossZoneAndReadinessHealthChecks() {
+        Synth s = Synth.of("dev");
+        Service nlb = Manifests.one(objects(s), Service.class, NLB_SERVICE);
+        assertThat(nlb.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(nlb.getSpec().getLoadBalancerClass()).isEqualTo("service.k8s.aws/nlb");
+        assertThat(nlb.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getProtocol)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("mqtt", 1883, "TCP"),
+                        org.assertj.core.groups.Tuple.tuple("mqtts", 8883, "TCP"));
+        String p = "service.beta.kubernetes.io/aws-load-balancer-";
+        assertThat(nlb.getMetadata().getAnnotations())
+                .containsEntry(p + "type", "external")
+                .containsEntry(p + "scheme", "internet-facing")
+                .containsEntry(p + "name", "fleetmq-dev-mqtt")
+                .containsEntry(p + "nlb-target-type", "ip")
+                .containsEntry(p + "proxy-protocol", "*")
+                .containsEntry(p + "attributes", "load_balancing.cross_zone.enabled=true")
+                .containsEntry(p + "healthcheck-protocol", "http")
+                .containsEntry(p + "healthcheck-port", "8080")
+                .containsEntry(p + "healthcheck-path", "/readyz");
+        // The target group keeps a draining pod's flows for as long as the pod may take to drain.
+        assertThat(nlb.getMetadata().getAnnotations().get(p + "target-group-attributes"))
+                .contains("deregistration_delay.timeout_seconds=" + TERMINATION_GRACE_SECONDS);
+    }
+
+    @Test
+    void nlbAcceptsDevicesOnlyFromTheEnvironmentsClientRanges() {
+        assertThat(Manifests.one(objects(Synth.of("prod")), Service.class, NLB_SERVICE).getSpec()
+                .getLoadBalancerSourceRanges()).containsExactly("198.51.100.0/24", "203.0.113.0/24");
+        assertThat(Manifests.one(objects(Synth.of("dev")), Service.class, NLB_SERVICE).getSpec()
+                .getLoadBalancerSourceRanges()).containsExactly("0.0.0.0/0");
+    }
+
+    @Test
+    void probesUseTheBrokersHealthEndpoints() {
+        Container c = broker(Synth.of("dev"));
+        assertProbe(c.getReadinessProbe(), "/readyz");
+        assertProbe(c.getLivenessProbe(), "/healthz");
+        assertProbe(c.getStartupProbe(), "/healthz");
+        // Startup gives the JVM and cluster join up to 2 minutes before liveness applies.
+        assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+                .isGreaterThanOrEqualTo(120);
+    }
+
+    private static void assertProbe(Probe probe, String path) {
+        assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getIntVal()).isEqualTo(BrokerContract.HTTP_PORT);
+    }
+
+    @Test
+    void preStopPauseAndTheBrokersDrainFitInsideTheTerminationGracePeriod() throws Exception {
+        Synth s = Synth.of("dev");
+        PodSpec pod = statefulSet(s).getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(120L);
+        long preStop = c.getLifecycle().getPreStop().getSleep().getSeconds();
+        assertThat(preStop).isEqualTo(PRE_STOP_SLEEP_SECONDS);
+        // SIGTERM: drain (bounded by the drain timeout), session hand-off, then close within shutdown.gracePeriod
+        // (from the ConfigMap, read by the broker's own loader). All of it after preStop, with room for the hand-off.
+        long drain = seconds(env(c).get(BrokerContract.ENV_CLUSTER_DRAIN_TIMEOUT).getValue());
+        Duration shutdownGrace = brokerConfig(s).shutdown().gracePeriod();
+        assertThat(preStop + drain + shutdownGrace.toSeconds() + 10)
+                .isLessThanOrEqualTo(pod.getTerminationGracePeriodSeconds());
+    }
+
+    @Test
+    void drainRateMovesTwiceTheTargetConnectionsWithinTheDrainTimeout() {
+        for (String name : List.of("dev", "prod")) {
+            Synth s = Synth.of(name);
+            Map<String, EnvVar> env = env(broker(s));
+            long rate = Long.parseLong(env.get(BrokerContract.ENV_CLUSTER_DRAIN_RATE).getValue());
+            long drain = seconds(env.get(BrokerContract.ENV_CLUSTER_DRAIN_TIMEOUT).getValue());
+            assertThat(rate * drain).isGreaterThanOrEqualTo(2L * s.env.broker().targetConnectionsPerPod());
+        }
+    }
+
+    private static long seconds(String duration) {
+        assertThat(duration).matches("\\d+s");
+        return Long.parseLong(duration.substring(0, duration.length() - 1));
+    }
+
+    @Test
+    void podDisruptionBudgetLetsOneBrokerGoAtATime() {
+        Synth s = Synth.of("prod");
+        PodDisruptionBudget pdb = Manifests.one(objects(s), PodDisruptionBudget.class, PDB);
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(statefulSet(s).getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void podsSpreadHardAcrossZonesAndSoftAcrossNodesOnTheGoldenAmiPool() {
+        PodSpec pod = statefulSet(Synth.of("prod")).getSpec().getTemplate().getSpec();
+        assertThat(pod.getTopologySpreadConstraints())
+                .extracting(TopologySpreadConstraint::getTopologyKey, TopologySpreadConstraint::getMaxSkew,
+                        TopologySpreadConstraint::getWhenUnsatisfiable)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("topology.kubernetes.io/zone", 1, "DoNotSchedule"),
+                        org.assertj.core.groups.Tuple.tuple("kubernetes.io/hostname", 1, "ScheduleAnyway"));
+        assertThat(pod.getNodeSelector()).containsEntry("fleetmq.io/pool", "broker");
+    }
+
+    @Test
+    void resourcesComeFromTheEnvironmentWithGuaranteedMemory() {
+        Container c = broker(Synth.of("prod"));
+        assertThat(c.getResources().getRequests().get("cpu").toString()).isEqualTo("3");
+        assertThat(c.getResources().getLimits().get("cpu").toString()).isEqualTo("4");
+        assertThat(c.getResources().getRequests().get("memory")).isEqualTo(c.getResources().getLimits().get("memory"));
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("8Gi");
+    }
+
+    @Test
+    void podRunsNonRootReadOnlyWithoutCapabilitiesUnderTheRestrictedProfile() {
+        Synth s = Synth.of("dev");
+        PodSpec pod = statefulSet(s).getSpec().getTemplate().getSpec();
+        Container c = pod.getContainers().get(0);
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSecurityContext().getSysctls()).extracting("name").contains("net.ipv4.tcp_keepalive_time");
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        Namespace ns = Manifests.one(objects(s), Namespace.class, NAMESPACE);
+        assertThat(ns.getMetadata().getLabels())
+                .containsEntry("pod-security.kubernetes.io/enforce", "restricted")
+                .containsEntry("elbv2.k8s.aws/pod-readiness-gate-inject", "enabled");
+    }
+
+    @Test
+    void configAndTlsMaterialAreMountedFromTheConfigMapAndSecretAndTheKeyIsNeverInATemplate() {
+        Synth s = Synth.of("dev");
+        PodSpec pod = statefulSet(s).getSpec().getTemplate().getSpec();
+        var sources = pod.getVolumes().stream().filter(v -> v.getName().equals("config")).findFirst().orElseThrow()
+                .getProjected().getSources();
+        assertThat(sources.get(0).getConfigMap().getName()).isEqualTo(CONFIG_MAP);
+        assertThat(sources.get(1).getSecret().getName()).isEqualTo(TLS_SECRET);
+        assertThat(sources.get(1).getSecret().getItems()).extracting("path")
+                .containsExactly("tls/tls.crt", "tls/tls.key", "tls/ca.crt");
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo(BrokerContract.CONFIG_DIR);
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(env(pod.getContainers().get(0)).get(BrokerContract.ENV_ADMIN_TOKEN).getValueFrom()
+                .getSecretKeyRef().getName()).isEqualTo(ADMIN_TOKEN_SECRET);
+        // No Secret object and no key material anywhere in any stack.
+        for (String env : List.of("dev", "prod")) {
+            Synth each = Synth.of(env);
+            each.templates().forEach((stack, t) -> {
+                assertThat(Manifests.raw(t)).noneMatch(m -> m.path("kind").asText().equals("Secret"));
+                assertThat(t.toJSON().toString()).doesNotContain("PRIVATE KEY");
+            });
+        }
+    }
+
+    @Test
+    void configMapIsAcceptedByTheBrokersOwnValidator() throws Exception {
+        BrokerConfig config = brokerConfig(Synth.of("prod"));
+        assertThat(config.listeners().tcp().port()).isEqualTo(BrokerContract.MQTT_PORT);
+        assertThat(config.nodeName()).isEqualTo("fleetmq-broker-0");
+        // Keys the broker defines are checked through its own schema; read by name so this compiles against a broker
+        // built before or after its cluster keys landed.
+        Map<String, Object> values = ConfigSchema.valuesOf(config);
+        if (ConfigSchema.key("cluster.enabled").isPresent()) {
+            assertThat(values).containsEntry("cluster.enabled", true)
+                    .containsEntry("cluster.dnsQuery", DISCOVERY_FQDN)
+                    .containsEntry("cluster.port", BrokerContract.CLUSTER_PORT)
+                    .containsEntry("cluster.name", "fleetmq-prod");
+        }
+    }
+
+    @Test
+    void everyBrokerVariableIsValidatedByTheBrokerOrListedAsPendingInTheContract() {
+        Container c = broker(Synth.of("prod"));
+        for (EnvVar e : c.getEnv()) {
+            boolean known = ConfigSchema.keyForEnv(e.getName()).isPresent() || ConfigSchema.LAUNCHER_ENV.contains(e.getName());
+            assertThat(known || BrokerContract.ENV_PENDING_IN_BROKER_SCHEMA.contains(e.getName()))
+                    .as("%s is neither a broker config key nor a listed pending contract key", e.getName())
+                    .isTrue();
+        }
+        assertThat(env(c)).containsKeys(BrokerContract.ENV_NODE_NAME, BrokerContract.ENV_CLUSTER_ENABLED,
+                BrokerContract.ENV_CLUSTER_NAME, BrokerContract.ENV_CLUSTER_BIND, BrokerContract.ENV_CLUSTER_PORT,
+                BrokerContract.ENV_CLUSTER_DNS_QUERY, BrokerContract.ENV_PROXY_PROTOCOL, BrokerContract.ENV_HTTP_BIND);
+        assertThat(env(c).get(BrokerContract.ENV_NODE_NAME).getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.name");
+        // JGroups advertises its bind address, so it is the pod IP, never 0.0.0.0.
+        assertThat(env(c).get(BrokerContract.ENV_CLUSTER_BIND).getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("status.podIP");
+        assertThat(env(c).get(BrokerContract.ENV_CLUSTER_NAME).getValue()).isEqualTo("fleetmq-prod");
+        // The broker selects DNS discovery by a non-empty query; it has no separate discovery variable.
+        assertThat(env(c)).doesNotContainKey("FLEETMQ_CLUSTER_DISCOVERY");
+        assertThat(env(c).get(BrokerContract.ENV_PROXY_PROTOCOL).getValue()).isEqualTo("true");
+    }
+
+    @Test
+    void brokerEndpointIsAnOutputReadFromTheNlbServiceStatus() {
+        Synth s = Synth.of("dev");
+        Template t = s.template(s.stacks.broker());
+        t.hasOutput("BrokerEndpoint", Map.of());
+        t.hasResourceProperties("Custom::AWSCDK-EKS-KubernetesObjectValue", Map.of(
+                "ObjectType", "service", "ObjectName", NLB_SERVICE, "ObjectNamespace", NAMESPACE,
+                "JsonPath", ".status.loadBalancer.ingress[0].hostname"));
+    }
+
+    /**
+     * Loads the ConfigMap's fleetmq.yaml plus the pod's variables through the broker's ConfigLoader, as the broker
+     * does at start. Variables whose keys the broker does not define yet (listed as pending in the contract) are left
+     * out; the fieldRef'd node name gets the first pod's name.
+     */
+    private static BrokerConfig brokerConfig(Synth s) throws Exception {
+        List<HasMetadata> objects = objects(s);
+        ConfigMap cm = Manifests.one(objects, ConfigMap.class, CONFIG_MAP);
+        Path dir = Files.createTempDirectory("fleetmq-cm");
+        Path file = dir.resolve(BrokerContract.CONFIG_FILE_NAME);
+        Files.writeString(file, cm.getData().get(BrokerContract.CONFIG_FILE_NAME));
+        Map<String, String> env = new HashMap<>();
+        for (EnvVar e : broker(s).getEnv()) {
+            if (BrokerContract.ENV_PENDING_IN_BROKER_SCHEMA.contains(e.getName())
+                    && ConfigSchema.keyForEnv(e.getName()).isEmpty()) {
+                continue;
+            }
+            env.put(e.getName(), e.getValue() != null ? e.getValue() : runtimeValue(e));
+        }
+        return ConfigLoader.load(file, List.of(), env);
+    }
+
+    /** What Kubernetes fills in for a valueFrom variable on the first pod. */
+    private static String runtimeValue(EnvVar e) {
+        if (e.getValueFrom().getFieldRef() != null) {
+            return switch (e.getValueFrom().getFieldRef().getFieldPath()) {
+                case "metadata.name" -> STATEFUL_SET + "-0";
+                case "status.podIP" -> "10.50.32.17";
+                default -> throw new AssertionError("unexpected fieldRef in " + e);
+            };
+        }
+        if (e.getValueFrom().getSecretKeyRef() != null) {
+            return "token-from-secret";
+        }
+        throw new AssertionError("unexpected valueFrom in " + e);
+    }
+}
