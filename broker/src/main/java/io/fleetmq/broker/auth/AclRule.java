@@ -1,0 +1,56 @@
+package io.fleetmq.broker.auth;
+
+/**
+ * One ACL line: {@code allow|deny publish|subscribe|all user|client|cert NAME|any PATTERN}.
+ *
+ * @param allow   allow or deny
+ * @param action  which operation the rule is about
+ * @param who     which identity the rule matches against
+ * @param name    the user name, client id or certificate identity ({@code *} for every one); null for {@code any}
+ * @param pattern a topic filter that may contain {@code %u} (username) and {@code %c} (client id)
+ * @param line    line number in the file, for log lines (0 for rules from a JWT)
+ */
+public record AclRule(boolean allow, Action action, Who who, String name, String pattern, int line) {
+
+    public enum Action { PUBLISH, SUBSCRIBE, ALL }
+
+    public enum Who { USER, CLIENT, CERT, ANY }
+
+    boolean appliesTo(Principal p, Action requested) {
+        if (action != Action.ALL && action != requested) {
+            return false;
+        }
+        String value = switch (who) {
+            case USER -> p.username();
+            case CLIENT -> p.clientId();
+            case CERT -> p.certificate();
+            case ANY -> "";
+        };
+        return value != null && (who == Who.ANY || name.equals("*") || name.equals(value));
+    }
+
+    /**
+     * The pattern with {@code %u} and {@code %c} replaced, or null when the rule cannot apply: the username is
+     * missing, or a substituted value holds '/', '+', '#' or NUL (a client id of "#" must not widen "devices/%c/#").
+     */
+    String resolve(Principal p) {
+        String out = pattern;
+        if (out.contains("%u")) {
+            if (!safe(p.username())) {
+                return null;
+            }
+            out = out.replace("%u", p.username());
+        }
+        if (out.contains("%c")) {
+            if (!safe(p.clientId())) {
+                return null;
+            }
+            out = out.replace("%c", p.clientId());
+        }
+        return out;
+    }
+
+    private static boolean safe(String v) {
+        return v != null && !v.isEmpty() && v.chars().noneMatch(ch -> ch == '/' || ch == '+' || ch == '#' || ch == 0);
+    }
+}
