@@ -1,8 +1,13 @@
 package io.fleetmq.broker;
 
+import io.fleetmq.broker.auth.Security;
 import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.ConfigException;
+import io.fleetmq.broker.config.ListenersConfig;
+import io.fleetmq.broker.files.FileFormatException;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.protocol.BrokerContext;
+import io.fleetmq.broker.protocol.ConnectionLimits;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
 import io.fleetmq.broker.routing.PublishRouter;
 import io.fleetmq.broker.routing.TopicTreeSubscriptionRegistry;
@@ -16,6 +21,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -33,36 +40,58 @@ public final class FleetMqBroker implements AutoCloseable {
     private final MqttServer server;
     private final SessionManager sessions;
     private final PublishRouter router;
-    private final InetSocketAddress tcpAddress;
+    private final Map<String, InetSocketAddress> listeners;
     private final ScheduledFuture<?> sysTask;
+    private final Security security;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FleetMqBroker(BrokerConfig config, BrokerStats stats, MqttServer server, SessionManager sessions,
-                          PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask) {
+                          PublishRouter router, Map<String, InetSocketAddress> listeners, ScheduledFuture<?> sysTask,
+                          Security security) {
         this.config = config;
         this.stats = stats;
         this.server = server;
         this.sessions = sessions;
         this.router = router;
-        this.tcpAddress = tcpAddress;
+        this.listeners = Map.copyOf(listeners);
         this.sysTask = sysTask;
+        this.security = security;
     }
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
         LongSupplier clock = System::nanoTime;
         BrokerStats stats = new BrokerStats();
         MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
+        Security security = null;
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
             PublishRouter router = new PublishRouter(new TopicTreeSubscriptionRegistry(), new InMemoryRetainedStore(),
                     store, stats, config.mqtt().retainAvailable());
             sessions.events(router);
-            BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock);
-            InetSocketAddress tcp = null;
-            if (config.listeners().tcp().enabled()) {
-                tcp = server.bindTcp(config.listeners().tcp(), ctx);
+            security = Security.create(config.auth(), clock);
+            BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock, security,
+                    new ConnectionLimits(config.limits(), stats, clock));
+            Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+            ListenersConfig l = config.listeners();
+            if (l.tcp().enabled()) {
+                bound.put("tcp", server.bindTcp(l.tcp(), ctx));
             }
+            if (l.tls().enabled()) {
+                bound.put("tls", server.bindTls("tls", l.tls(), config.tls(), ctx));
+            }
+            if (l.ws().enabled()) {
+                bound.put("ws", server.bindWs(l.ws(), ctx));
+            }
+            if (l.wss().enabled()) {
+                bound.put("wss", server.bindTls("wss", l.wss(), config.tls(), ctx));
+            }
+            if (l.tls().enabled() || l.wss().enabled()) {
+                long every = config.tls().reloadInterval().toMillis();
+                server.workers().next().scheduleWithFixedDelay(server::checkTlsFiles, every, every,
+                        TimeUnit.MILLISECONDS);
+            }
+            security.scheduleReloads(server.workers().next(), config.auth().reloadInterval().toMillis());
             ScheduledFuture<?> sysTask = null;
             if (config.sys().enabled()) {
                 SysTopicsPublisher sys = new SysTopicsPublisher(router, stats, store, version(), clock);
@@ -73,10 +102,22 @@ public final class FleetMqBroker implements AutoCloseable {
             server.workers().next().scheduleAtFixedRate(
                     () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
-            return new FleetMqBroker(config, stats, server, sessions, router, tcp, sysTask);
+            return new FleetMqBroker(config, stats, server, sessions, router, bound, sysTask, security);
+        } catch (FileFormatException e) {
+            closeQuietly(security);
+            server.shutdown(Duration.ZERO);
+            // A certificate, password, JWKS or ACL file that cannot be used is bad input, like a bad key.
+            throw new ConfigException(e.getMessage(), e);
         } catch (RuntimeException | InterruptedException e) {
+            closeQuietly(security);
             server.shutdown(Duration.ZERO);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(Security s) {
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -88,10 +129,23 @@ public final class FleetMqBroker implements AutoCloseable {
 
     /** Address the TCP listener is bound to (the real port when configured with port 0). */
     public InetSocketAddress tcpAddress() {
-        if (tcpAddress == null) {
-            throw new IllegalStateException("the TCP listener is disabled (listeners.tcp.enabled=false)");
+        return listenerAddress("tcp");
+    }
+
+    /** Address of listener {@code name} ({@code tcp}, {@code tls}, {@code ws}, {@code wss}). */
+    public InetSocketAddress listenerAddress(String name) {
+        InetSocketAddress a = listeners.get(name);
+        if (a == null) {
+            throw new IllegalStateException("the " + name + " listener is disabled (listeners." + name
+                    + ".enabled=false)");
         }
-        return tcpAddress;
+        return a;
+    }
+
+    /** Re-reads changed TLS, password, JWKS and ACL files now instead of at the next interval (for tests). */
+    public void checkFilesNow() {
+        server.checkTlsFiles();
+        security.checkFiles();
     }
 
     public BrokerConfig config() {
@@ -126,6 +180,7 @@ public final class FleetMqBroker implements AutoCloseable {
             sysTask.cancel(false);
         }
         server.shutdown(config.shutdown().gracePeriod());
+        security.close();
         LOG.info("stopped");
     }
 }

@@ -75,6 +75,11 @@ public final class BrokerCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FleetMqCli.FAILURE;
+        } catch (ConfigException e) {
+            // A certificate, password, JWKS or ACL file that cannot be used: bad input, one line naming it.
+            err.println(e.getMessage());
+            err.flush();
+            return FleetMqCli.BAD_INPUT;
         } catch (Exception e) {
             err.println("fleetmq: " + Failures.describeStart(e, config));
             if (stacktrace) {

@@ -1,5 +1,9 @@
 package io.fleetmq.broker.protocol;
 
+import io.fleetmq.broker.auth.AuthResult;
+import io.fleetmq.broker.auth.CertificateIdentities;
+import io.fleetmq.broker.auth.ClientCertificates;
+import io.fleetmq.broker.auth.Credentials;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.config.MqttConfig;
@@ -22,6 +26,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.cert.X509Certificate;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +45,11 @@ final class ConnectProcessor {
         this.ctx = ctx;
     }
 
-    void process(MqttConnection conn, MqttConnectMessage connect) {
+    /**
+     * @param resume run on the event loop once the CONNECT is answered (accepted or refused), so the handler can go
+     *               on with the packets it held back meanwhile
+     */
+    void process(MqttConnection conn, MqttConnectMessage connect, Runnable resume) {
         MqttConnectVariableHeader header = connect.variableHeader();
         MqttConnectPayload payload = connect.payload();
         MqttVersion version = MqttVersion.fromProtocolNameAndLevel(header.name(), (byte) header.version());
@@ -49,6 +58,14 @@ final class ConnectProcessor {
         BrokerConfig config = ctx.config();
         MqttConfig mqtt = config.mqtt();
         MqttProperties props = header.properties();
+
+        // --- overload: the listener marked this connection when it was over a connection bound or rate.
+        String busy = conn.channel().attr(ConnectionLimits.BUSY).get();
+        if (busy != null) {
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "server busy", busy);
+            return;
+        }
 
         // --- client identifier [MQTT-3.1.3-...]
         String clientId = payload.clientIdentifier();
@@ -142,13 +159,57 @@ final class ConnectProcessor {
                     clientId, ctx.nanoClock().getAsLong()), delay == null ? 0 : delay);
         }
 
-        // --- authentication: the security issue plugs its chain in here.
-        if (!config.auth().allowAnonymous()) {
-            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    "not authorized", "not authorized (anonymous access disabled)");
-            return;
-        }
+        // --- authentication: the chain may hash a password, so it can answer later, on another thread; meanwhile
+        // the handler holds back whatever else the client sent (see MqttChannelHandler).
+        conn.state(MqttConnection.State.AUTHENTICATING);
+        Credentials credentials = new Credentials(clientId, payload.userName(), payload.passwordInBytes(),
+                certificateIdentity(conn), conn.remoteHost());
+        Accepted accepted = new Accepted(header, props, version, clientId, assigned, expiry, grantedExpiry, will);
+        ctx.security().authenticate(credentials, conn.channel().eventLoop(), result -> {
+            if (!conn.channel().isActive()) {
+                return;
+            }
+            if (result instanceof AuthResult.Allowed allowed) {
+                conn.principal(allowed.principal());
+                open(conn, accepted);
+            } else {
+                AuthResult.Refused refused = (AuthResult.Refused) result;
+                ctx.stats().authFailures.increment();
+                boolean bad = refused.refusal() == AuthResult.Refusal.BAD_CREDENTIALS;
+                // v5 0x86 Bad User Name or Password / 0x87 Not authorized; v3.1.1 return codes 4 / 5 [MQTT-3.2.2-...].
+                reject(conn, v5 ? (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5)
+                                : (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED),
+                        bad ? "bad user name or password" : "not authorized", "authentication: " + refused.reason());
+            }
+            resume.run();
+        });
+    }
+
+    /** What CONNECT negotiated before authentication, carried to {@link #open} once the chain has answered. */
+    private record Accepted(MqttConnectVariableHeader header, MqttProperties props, MqttVersion version,
+                            String clientId, boolean assigned, long expiry, long grantedExpiry, Will will) {
+    }
+
+    /** The name of the verified client certificate, when the listener asked for one and the chain uses it. */
+    private String certificateIdentity(MqttConnection conn) {
+        X509Certificate cert = ClientCertificates.verifiedPeer(conn.channel());
+        return cert == null ? null : CertificateIdentities.of(cert, ctx.config().auth().certificateIdentity());
+    }
+
+    /** Authenticated: open or resume the session and answer CONNACK. */
+    private void open(MqttConnection conn, Accepted a) {
+        MqttConnectVariableHeader header = a.header();
+        MqttProperties props = a.props();
+        MqttVersion version = a.version();
+        boolean v5 = version == MqttVersion.MQTT_5;
+        String clientId = a.clientId();
+        boolean assigned = a.assigned();
+        long expiry = a.expiry();
+        long grantedExpiry = a.grantedExpiry();
+        Will will = a.will();
+        MqttConfig mqtt = ctx.config().mqtt();
 
         // --- keep alive [MQTT-3.1.2-22]: enforced at 1.5x; v5 clients may be told a lower Server Keep Alive.
         int keepAlive = header.keepAliveTimeSeconds();
@@ -161,6 +222,7 @@ final class ConnectProcessor {
         }
 
         conn.will(will);
+        conn.publishBudget(ctx.limits().newPublishBudget());
         SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);
         conn.session(opened.session());
         conn.state(MqttConnection.State.CONNECTED);

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +42,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private final SubscribeProcessor subscribeProcessor;
     private MqttConnection conn;
     private ScheduledFuture<?> connectTimeout;
+    /**
+     * Packets that arrived while the authentication chain was still deciding on CONNECT; processed in order once it
+     * has. Reading from the socket is paused meanwhile, so this holds at most one read's worth.
+     */
+    private ArrayDeque<MqttMessage> heldBack;
     /** Set when the client ended with DISCONNECT 0x00: its will is discarded [MQTT-3.1.2-10]. */
     private boolean normalDisconnect;
 
@@ -93,12 +99,36 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext channelCtx, Object msg) {
+        if (msg instanceof MqttMessage mqtt && conn.state() == MqttConnection.State.AUTHENTICATING) {
+            if (heldBack == null) {
+                heldBack = new ArrayDeque<>();
+            }
+            heldBack.add(mqtt);
+            return;
+        }
         try {
             if (msg instanceof MqttMessage mqtt) {
                 handle(mqtt);
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** CONNECT has been answered: read again, and process what came in meanwhile (or drop it when refused). */
+    private void connectAnswered() {
+        conn.channel().config().setAutoRead(true);
+        ArrayDeque<MqttMessage> held = heldBack;
+        heldBack = null;
+        if (held == null) {
+            return;
+        }
+        for (MqttMessage m : held) {
+            try {
+                handle(m);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
         }
     }
 
@@ -120,7 +150,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             cancelConnectTimeout();
-            connectProcessor.process(conn, (MqttConnectMessage) msg);
+            conn.channel().config().setAutoRead(false);
+            connectProcessor.process(conn, (MqttConnectMessage) msg, this::connectAnswered);
+            if (conn.state() != MqttConnection.State.AUTHENTICATING) {
+                conn.channel().config().setAutoRead(true); // refused before authentication: nothing to wait for
+            }
             return;
         }
         ProtocolViolation violation = switch (type) {
@@ -219,6 +253,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelCtx, Object evt) throws Exception {
+        if (evt instanceof ClientAddress address) {
+            // From the PROXY protocol header: the real client behind the load balancer, for logs and the ACL.
+            conn.clientAddress(address.address());
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // [MQTT-3.1.2-22]: nothing received for 1.5 x keep alive.
             close(new ProtocolViolation(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout"));
@@ -244,6 +283,10 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
         cancelConnectTimeout();
+        if (heldBack != null) {
+            heldBack.forEach(ReferenceCountUtil::release);
+            heldBack = null;
+        }
         conn.discardOutbox();
         ctx.stats().connectionsClosed.increment();
         if (conn.session() != null) {

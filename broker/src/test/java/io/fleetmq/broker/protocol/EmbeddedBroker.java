@@ -103,9 +103,7 @@ final class EmbeddedBroker implements AutoCloseable {
     }
 
     static EmbeddedBroker withAuth(AuthConfig auth) {
-        BrokerConfig d = BrokerConfig.defaults();
-        return new EmbeddedBroker(new BrokerConfig(d.nodeName(), d.listeners(), d.mqtt(), d.sessions(), auth, d.sys(),
-                d.shutdown(), d.transport(), d.source()));
+        return new EmbeddedBroker(BrokerConfig.defaults().withAuth(auth));
     }
 
     static EmbeddedBroker withSessions(SessionsConfig s) {
