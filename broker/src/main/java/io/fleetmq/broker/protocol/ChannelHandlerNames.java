@@ -3,6 +3,7 @@ package io.fleetmq.broker.protocol;
 /** Names of the handlers in a client channel's pipeline, in pipeline order. */
 public final class ChannelHandlerNames {
     /** PROXY protocol v1/v2 header decoder and the handler that takes the real client address from it. */
+    public static final String PROXY_GATE = "proxyGate";
     public static final String PROXY_DECODER = "proxyDecoder";
     public static final String PROXY_HANDLER = "proxyHandler";
     public static final String TLS = "tls";

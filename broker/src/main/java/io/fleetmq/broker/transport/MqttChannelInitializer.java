@@ -44,7 +44,8 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
         int maxPacketSize = ctx.config().mqtt().maxPacketSize();
         ChannelPipeline p = ch.pipeline();
         if (listener.proxyProtocol()) {
-            p.addLast(ChannelHandlerNames.PROXY_DECODER, new HAProxyMessageDecoder())
+            p.addLast(ChannelHandlerNames.PROXY_GATE, new ProxyProtocolGate(ctx.stats()))
+                    .addLast(ChannelHandlerNames.PROXY_DECODER, new HAProxyMessageDecoder())
                     .addLast(ChannelHandlerNames.PROXY_HANDLER, new ProxyProtocolHandler(ctx.stats()));
         }
         if (listener.tls() != null) {

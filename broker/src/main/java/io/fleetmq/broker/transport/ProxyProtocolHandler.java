@@ -1,7 +1,6 @@
 package io.fleetmq.broker.transport;
 
 import io.fleetmq.broker.metrics.BrokerStats;
-import io.fleetmq.broker.protocol.ChannelHandlerNames;
 import io.fleetmq.broker.protocol.ClientAddress;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -44,9 +43,7 @@ final class ProxyProtocolHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(header);
         }
-        if (ctx.pipeline().get(ChannelHandlerNames.PROXY_DECODER) != null) {
-            ctx.pipeline().remove(ChannelHandlerNames.PROXY_DECODER);
-        }
+        // The decoder removes itself once it has read the header (passing on any bytes after it); this one goes too.
         ctx.pipeline().remove(this);
     }
 

@@ -38,6 +38,15 @@ public final class LogCapture implements AutoCloseable {
                 .count();
     }
 
+    /** Events of any level whose formatted message contains {@code text}. */
+    public long eventsContaining(String text) {
+        List<ILoggingEvent> copy;
+        synchronized (appender) {
+            copy = new ArrayList<>(appender.list);
+        }
+        return copy.stream().filter(e -> e.getFormattedMessage().contains(text)).count();
+    }
+
     @Override
     public void close() {
         logger.detachAppender(appender);
