@@ -25,6 +25,8 @@ final class TlsClients {
         o.setCleanSession(true);
         o.setConnectionTimeout(5);
         o.setAutomaticReconnect(false);
+        // Otherwise Paho retries a refused 3.1.1 CONNECT as MQTT 3.1, and every refusal is counted twice.
+        o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         if (tls != null) {
             o.setSocketFactory(tls.getSocketFactory());
         }
