@@ -11,6 +11,7 @@ public final class ChannelHandlerNames {
     public static final String HTTP_CODEC = "httpCodec";
     public static final String HTTP_AGGREGATOR = "httpAggregator";
     public static final String WEBSOCKET = "webSocket";
+    public static final String WEBSOCKET_PATH_GUARD = "webSocketPathGuard";
     public static final String WEBSOCKET_FRAMES = "webSocketFrames";
     public static final String MQTT_DECODER = "mqttDecoder";
     public static final String MQTT_ENCODER = "mqttEncoder";

@@ -62,6 +62,7 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
                                     // before they are buffered.
                                     .maxFramePayloadLength(maxPacketSize)
                                     .build()))
+                    .addLast(ChannelHandlerNames.WEBSOCKET_PATH_GUARD, new WebSocketPathGuard())
                     .addLast(ChannelHandlerNames.WEBSOCKET_FRAMES, new WebSocketFrameCodec());
         }
         // Netty bounds the Remaining Length and rejects a larger one from the header alone, before buffering the
