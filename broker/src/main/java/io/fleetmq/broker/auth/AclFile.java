@@ -19,6 +19,7 @@ import java.util.Locale;
  * allow subscribe user   ops      fleet/#
  * deny  publish   cert   lab-7    devices/+/firmware
  * allow subscribe any             public/#
+ * deny  all       addr   192.0.2.0/24 #
  * </pre>
  */
 public final class AclFile {
@@ -52,7 +53,7 @@ public final class AclFile {
     static AclRule parse(String text, int line) {
         String[] f = text.split("\\s+");
         if (f.length < 4) {
-            throw new IllegalArgumentException("expected 'allow|deny publish|subscribe|all user|client|cert NAME "
+            throw new IllegalArgumentException("expected 'allow|deny publish|subscribe|all user|client|cert|addr NAME "
                     + "PATTERN' or '... any PATTERN', got " + f.length + " fields");
         }
         boolean allow = switch (f[0].toLowerCase(Locale.ROOT)) {
@@ -71,11 +72,14 @@ public final class AclFile {
             case "user" -> AclRule.Who.USER;
             case "client" -> AclRule.Who.CLIENT;
             case "cert" -> AclRule.Who.CERT;
+            case "addr" -> AclRule.Who.ADDR;
             case "any" -> AclRule.Who.ANY;
             default -> throw new IllegalArgumentException(
-                    "third field must be user, client, cert or any, got '" + f[2] + "'");
+                    "third field must be user, client, cert, addr or any, got '" + f[2] + "'");
         };
         int patternField = who == AclRule.Who.ANY ? 3 : 4;
+        // Throws with the reason when it is not an address or CIDR block.
+        AddressBlock block = who == AclRule.Who.ADDR && f.length > 3 ? AddressBlock.parse(f[3]) : null;
         if (f.length != patternField + 1) {
             throw new IllegalArgumentException(who == AclRule.Who.ANY
                     ? "expected one topic pattern after 'any'"
@@ -86,6 +90,6 @@ public final class AclFile {
         if (problem != null) {
             throw new IllegalArgumentException("topic pattern '" + pattern + "': " + problem);
         }
-        return new AclRule(allow, action, who, who == AclRule.Who.ANY ? null : f[3], pattern, line);
+        return new AclRule(allow, action, who, who == AclRule.Who.ANY ? null : f[3], pattern, line, block);
     }
 }

@@ -1,7 +1,8 @@
 package io.fleetmq.broker.auth;
 
 /**
- * One ACL line: {@code allow|deny publish|subscribe|all user|client|cert NAME|any PATTERN}.
+ * One ACL line: {@code allow|deny publish|subscribe|all user|client|cert|addr NAME|any PATTERN}. For {@code addr},
+ * NAME is an IP address or CIDR block ({@code 10.20.0.0/16}) matched against the client's real address.
  *
  * @param allow   allow or deny
  * @param action  which operation the rule is about
@@ -9,22 +10,27 @@ package io.fleetmq.broker.auth;
  * @param name    the user name, client id or certificate identity ({@code *} for every one); null for {@code any}
  * @param pattern a topic filter that may contain {@code %u} (username) and {@code %c} (client id)
  * @param line    line number in the file, for log lines (0 for rules from a JWT)
+ * @param block   the parsed address block of an {@code addr} rule, null otherwise
  */
-public record AclRule(boolean allow, Action action, Who who, String name, String pattern, int line) {
+public record AclRule(boolean allow, Action action, Who who, String name, String pattern, int line,
+                      AddressBlock block) {
 
     public enum Action { PUBLISH, SUBSCRIBE, ALL }
 
-    public enum Who { USER, CLIENT, CERT, ANY }
+    public enum Who { USER, CLIENT, CERT, ADDR, ANY }
 
     boolean appliesTo(Principal p, Action requested) {
         if (action != Action.ALL && action != requested) {
             return false;
         }
+        if (who == Who.ADDR) {
+            return block.contains(p.address());
+        }
         String value = switch (who) {
             case USER -> p.username();
             case CLIENT -> p.clientId();
             case CERT -> p.certificate();
-            case ANY -> "";
+            default -> "";
         };
         return value != null && (who == Who.ANY || name.equals("*") || name.equals(value));
     }

@@ -24,7 +24,7 @@ public final class AuthenticationChain {
             }
         }
         if (allowAnonymous) {
-            return new AuthResult.Allowed(Principal.anonymous(c.clientId()));
+            return new AuthResult.Allowed(Principal.anonymous(c.clientId(), c.remoteAddress()));
         }
         if (c.username() != null || c.password() != null) {
             // Credentials nobody recognised: an unknown user is answered like a wrong password, so user names

@@ -27,6 +27,6 @@ public final class CertificateAuthenticator implements Authenticator {
                     "client id differs from certificate identity '" + identity + "'");
         }
         return new AuthResult.Allowed(new Principal(identity, c.clientId(), identity, admins.contains(identity),
-                null));
+                null, c.remoteAddress()));
     }
 }

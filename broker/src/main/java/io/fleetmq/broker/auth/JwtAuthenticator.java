@@ -94,7 +94,7 @@ public final class JwtAuthenticator implements Authenticator {
                     "JWT claim " + permissionsClaim + ": " + e.getMessage());
         }
         return new AuthResult.Allowed(new Principal(subject, c.clientId(), c.certificateIdentity(),
-                admins.contains(subject), rules));
+                admins.contains(subject), rules, c.remoteAddress()));
     }
 
     /** The permissions claim as allow rules (then default deny); null when the token has no such claim. */
@@ -110,7 +110,7 @@ public final class JwtAuthenticator implements Authenticator {
         add(rules, map.get("subscribe"), AclRule.Action.SUBSCRIBE);
         // A token with an empty permission object may do nothing: one rule that never matches keeps default deny.
         if (rules.isEmpty()) {
-            rules.add(new AclRule(false, AclRule.Action.ALL, AclRule.Who.ANY, null, "#", 0));
+            rules.add(new AclRule(false, AclRule.Action.ALL, AclRule.Who.ANY, null, "#", 0, null));
         }
         return new AclRules(rules);
     }

@@ -31,6 +31,6 @@ public final class PasswordFileAuthenticator implements Authenticator {
                     "wrong password for user '" + c.username() + "'");
         }
         return new AuthResult.Allowed(new Principal(c.username(), c.clientId(), c.certificateIdentity(),
-                admins.contains(c.username()), null));
+                admins.contains(c.username()), null, c.remoteAddress()));
     }
 }

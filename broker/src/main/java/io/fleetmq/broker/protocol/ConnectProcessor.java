@@ -221,6 +221,14 @@ final class ConnectProcessor {
             keepAlive = mqtt.maxKeepAlive();
         }
 
+        if (will != null && !ctx.security().mayPublish(conn.principal(), will.message().topic())) {
+            // The will is a publish on the client's behalf: the ACL applies to it as to any other [MQTT-3.1.2-...].
+            ctx.stats().aclDenials.increment();
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic not authorized",
+                    "will topic " + will.message().topic() + " denied by ACL");
+            return;
+        }
         conn.will(will);
         conn.publishBudget(ctx.limits().newPublishBudget());
         SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);

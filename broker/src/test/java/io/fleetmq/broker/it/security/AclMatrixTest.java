@@ -162,4 +162,18 @@ class AclMatrixTest {
             assertThat(publishQos1(d2, "devices/d2/alone")).isEqualTo(NO_MATCHING_SUBSCRIBERS);
         }
     }
+
+    @Test
+    void aWillOnAnotherDevicesTopicIsRefusedAtConnect() {
+        try (TestBroker b = start(); RawMqttClient c = RawMqttClient.open(b)) {
+            var connect = RawMqttClient.connectBuilder("d1", MqttVersion.MQTT_5, true, 30, null)
+                    .hasUser(true).username("d1").hasPassword(true)
+                    .password("pw-d1".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .willFlag(true).willTopic("devices/d2/status").willMessage("gone".getBytes())
+                    .willQoS(io.netty.handler.codec.mqtt.MqttQoS.AT_LEAST_ONCE).build();
+
+            assertThat(c.connect(connect).variableHeader().connectReturnCode())
+                    .isEqualTo(io.netty.handler.codec.mqtt.MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5);
+        }
+    }
 }
