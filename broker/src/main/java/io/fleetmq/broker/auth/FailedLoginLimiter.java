@@ -32,7 +32,8 @@ public final class FailedLoginLimiter {
         return w != null && nanoClock.getAsLong() - w.startNanos() < WINDOW_NANOS && w.failures() >= perMinute;
     }
 
-    public void failed(String address) {
+    /** Counts a failed login; true when this one used up the address's budget (it is blocked from now on). */
+    public boolean failed(String address) {
         long now = nanoClock.getAsLong();
         if (windows.size() >= MAX_ADDRESSES) {
             windows.values().removeIf(w -> now - w.startNanos() >= WINDOW_NANOS);
@@ -40,7 +41,8 @@ public final class FailedLoginLimiter {
                 windows.clear();
             }
         }
-        windows.compute(address, (a, w) -> w == null || now - w.startNanos() >= WINDOW_NANOS
-                ? new Window(now, 1) : new Window(w.startNanos(), w.failures() + 1));
+        Window w = windows.compute(address, (a, old) -> old == null || now - old.startNanos() >= WINDOW_NANOS
+                ? new Window(now, 1) : new Window(old.startNanos(), old.failures() + 1));
+        return w.failures() == perMinute;
     }
 }

@@ -38,16 +38,18 @@ public final class Security implements AutoCloseable {
     private final WatchedFile<AclRules> acl;
     private final List<WatchedFile<?>> watched;
     private final FailedLoginLimiter limiter;
+    private final int failedLoginsPerMinute;
     private final ThreadPoolExecutor pool;
     private volatile ScheduledFuture<?> reloadTask;
 
     private Security(AuthenticationChain chain, boolean slowChain, WatchedFile<AclRules> acl,
-                     List<WatchedFile<?>> watched, FailedLoginLimiter limiter) {
+                     List<WatchedFile<?>> watched, FailedLoginLimiter limiter, int failedLoginsPerMinute) {
         this.chain = chain;
         this.slowChain = slowChain;
         this.acl = acl;
         this.watched = watched;
         this.limiter = limiter;
+        this.failedLoginsPerMinute = failedLoginsPerMinute;
         this.pool = slowChain ? new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(AUTH_QUEUE), r -> {
                     Thread t = new Thread(r, "fleetmq-auth");
@@ -92,7 +94,7 @@ public final class Security implements AutoCloseable {
             watched.add(acl);
         }
         return new Security(new AuthenticationChain(links, auth.allowAnonymous()), slow, acl, watched,
-                new FailedLoginLimiter(auth.failedLoginsPerMinute(), nanoClock));
+                new FailedLoginLimiter(auth.failedLoginsPerMinute(), nanoClock), auth.failedLoginsPerMinute());
     }
 
     /** Checks the files every {@code intervalMillis} on {@code scheduler}. */
@@ -116,10 +118,11 @@ public final class Security implements AutoCloseable {
      */
     public void authenticate(Credentials c, Executor callbackExecutor, Consumer<AuthResult> done) {
         if (limiter.blocked(c.remoteAddress())) {
-            AuthResult r = new AuthResult.Refused(AuthResult.Refusal.NOT_AUTHORIZED,
-                    "too many failed logins from this address");
-            audit(c, (AuthResult.Refused) r);
-            done.accept(r);
+            // Not audited one by one (a flood would flood the log too); the block itself was logged once.
+            AUDIT.debug("login refused unchecked: client={} addr={} (address blocked)", c.clientId(),
+                    c.remoteAddress());
+            done.accept(new AuthResult.Refused(AuthResult.Refusal.NOT_AUTHORIZED,
+                    "too many failed logins from this address"));
             return;
         }
         if (!slowChain) {
@@ -139,8 +142,11 @@ public final class Security implements AutoCloseable {
 
     private AuthResult record(Credentials c, AuthResult r) {
         if (r instanceof AuthResult.Refused refused) {
-            limiter.failed(c.remoteAddress());
             audit(c, refused);
+            if (limiter.failed(c.remoteAddress())) {
+                AUDIT.warn("addr={} blocked for the rest of the minute: auth.failedLoginsPerMinute={} reached",
+                        c.remoteAddress(), failedLoginsPerMinute);
+            }
         }
         return r;
     }
