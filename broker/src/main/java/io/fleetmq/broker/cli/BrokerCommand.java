@@ -131,6 +131,9 @@ public final class BrokerCommand implements Callable<Integer> {
                     extras, tcp.bind(), tcp.port(), config.auth().allowAnonymous() ? "ALLOWED" : "denied");
         } else {
             log.info("config: {}{}", config.source(), extras);
+            if (config.auth().allowAnonymous()) {
+                log.warn("auth.allowAnonymous is true: clients may connect without credentials");
+            }
         }
     }
 }
