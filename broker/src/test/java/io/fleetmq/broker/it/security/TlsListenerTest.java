@@ -237,4 +237,31 @@ class TlsListenerTest {
         }
     }
 
+
+    @Test
+    void proxyHeaderBeforeTheTlsHandshakeGivesTheRealAddress() throws Exception {
+        try (TestBroker b = TestBroker.start(c -> c
+                .withTls(TlsConfig.defaults().withFiles(cert.toString(), key.toString(), bundle.toString()))
+                .withListeners(c.listeners().withTls(TlsListenerConfig.tlsDefaults()
+                        .enabledOn("127.0.0.1", 0, ClientAuth.REQUIRED).withProxyProtocol(true))));
+             java.net.Socket raw = new java.net.Socket("127.0.0.1", b.broker().listenerAddress("tls").getPort())) {
+            // As an NLB does it: the PROXY v2 header in clear, then the device's own TLS session.
+            raw.getOutputStream().write(ProxyProtocolTest.v2("198.51.100.23", 61000));
+            SSLContext ctx = tls("TLS", fleetCa, TestPki.client(fleetCa, "dev-behind-nlb"));
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(),
+                    false)) {
+                s.setSoTimeout(5_000);
+                s.startHandshake();
+                byte[] id = "dev-behind-nlb".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+                connect.write(new byte[] {0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0, 30,
+                        0, (byte) id.length}); // CONNECT, MQTT 3.1.1, clean session, keep alive 30 s
+                connect.write(id);
+                s.getOutputStream().write(connect.toByteArray());
+                assertThat(s.getInputStream().readNBytes(4)).containsExactly(0x20, 0x02, 0x00, 0x00);
+                assertThat(b.broker().sessions().store().get("dev-behind-nlb").connection().remoteAddress())
+                        .isEqualTo("198.51.100.23:61000");
+            }
+        }
+    }
 }
