@@ -134,4 +134,28 @@ class PasswordAuthTest {
                     .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
         }
     }
+
+    @Test
+    void passwordAndAclFilesAreReReadOnTheirOwnAtTheReloadInterval() throws Exception {
+        Path acl = dir.resolve("acl");
+        TestPki.replace(acl, "allow all client * devices/%c/#\n");
+        try (TestBroker b = TestBroker.start(c -> c.withAuth(new AuthConfig(false)
+                .withPasswordFile(passwd.toString()).withAclFile(acl.toString(), java.util.List.of())
+                .withReloadInterval(java.time.Duration.ofMillis(200))))) {
+            Passwords.write(passwd, "alice", "correct horse", "carol", "pw-carol");
+            TestPki.replace(acl, "allow all client * devices/%c/#\nallow subscribe any fleet/#\n");
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            MqttConnectReturnCode code;
+            do {
+                Thread.sleep(100);
+                code = AuthClients.connack(b, MqttVersion.MQTT_5, "carol-1", "carol", "pw-carol");
+            } while (code != MqttConnectReturnCode.CONNECTION_ACCEPTED && System.nanoTime() < deadline);
+            assertThat(code).as("new user picked up without checkFilesNow").isEqualTo(
+                    MqttConnectReturnCode.CONNECTION_ACCEPTED);
+            try (RawMqttClient carol = AuthClients.connected(b, MqttVersion.MQTT_5, "carol-2", "carol", "pw-carol")) {
+                assertThat(AuthClients.subscribe(carol, "fleet/news")).isEqualTo(1);
+            }
+        }
+    }
 }
