@@ -142,8 +142,9 @@ class PasswordAuthTest {
         try (TestBroker b = TestBroker.start(c -> c.withAuth(new AuthConfig(false)
                 .withPasswordFile(passwd.toString()).withAclFile(acl.toString(), java.util.List.of())
                 .withReloadInterval(java.time.Duration.ofMillis(200))))) {
-            Passwords.write(passwd, "alice", "correct horse", "carol", "pw-carol");
+            // ACL first: by the time carol can log in, the pass that read the password file has seen it too.
             TestPki.replace(acl, "allow all client * devices/%c/#\nallow subscribe any fleet/#\n");
+            Passwords.write(passwd, "alice", "correct horse", "carol", "pw-carol");
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             MqttConnectReturnCode code;
