@@ -82,13 +82,17 @@ class LimitsTest {
     void connectionsFasterThanTheRateGetServerBusy() {
         try (TestBroker b = start(limits(v -> { v[1] = 3; return v; }))) {
             List<MqttConnectReturnCode> codes = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 12; i++) {
                 codes.add(AuthClients.connack(b, MqttVersion.MQTT_5, "rate-" + i, null, null));
             }
-            assertThat(codes).contains(MqttConnectReturnCode.CONNECTION_ACCEPTED,
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long accepted = codes.stream().filter(c -> c == MqttConnectReturnCode.CONNECTION_ACCEPTED).count();
+            // A burst of 3, then 3 per second for as long as the loop took (a slow machine just sees more refills).
+            assertThat(accepted).isLessThanOrEqualTo(3 + (long) Math.ceil(3 * seconds));
+            assertThat(codes).containsOnly(MqttConnectReturnCode.CONNECTION_ACCEPTED,
                     MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY);
-            assertThat(codes.stream().filter(c -> c == MqttConnectReturnCode.CONNECTION_ACCEPTED).count())
-                    .isLessThanOrEqualTo(4); // 3 per second, plus at most one refilled while the loop ran
+            assertThat(codes).contains(MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY);
         }
     }
 
@@ -96,9 +100,13 @@ class LimitsTest {
     void publishesPastTheClientRateAreAckedWithQuotaExceeded() {
         try (TestBroker b = start(limits(v -> { v[2] = 5; return v; }));
              RawMqttClient c = AuthClients.connected(b, MqttVersion.MQTT_5, "chatty", null, null)) {
-            int exceeded = 0;
+            // 20 PUBLISHes in one burst, acks collected afterwards: at most 5 (plus refills) pass.
+            List<Integer> ids = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                int id = c.publish("chatty/x", "m" + i, MqttQoS.AT_LEAST_ONCE, false);
+                ids.add(c.publish("chatty/x", "m" + i, MqttQoS.AT_LEAST_ONCE, false));
+            }
+            int exceeded = 0;
+            for (int id : ids) {
                 MqttPubReplyMessageVariableHeader ack = (MqttPubReplyMessageVariableHeader) c
                         .awaitPacket(MqttMessageType.PUBACK, id, RawMqttClient.DEFAULT_TIMEOUT).variableHeader();
                 if ((ack.reasonCode() & 0xFF) == QUOTA_EXCEEDED) {
