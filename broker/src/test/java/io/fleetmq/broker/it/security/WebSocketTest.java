@@ -125,4 +125,27 @@ class WebSocketTest {
             assertThat(response).isEqualTo("HTTP/1.1 404");
         }
     }
+
+    @Test
+    void upgradeOnMqttPathAnswersWithTheMqttSubprotocol() throws Exception {
+        try (TestBroker b = startWs();
+             Socket s = new Socket("127.0.0.1", b.broker().listenerAddress("ws").getPort())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(("GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            InputStream in = s.getInputStream();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int ch = in.read();
+                if (ch < 0) {
+                    break;
+                }
+                head.append((char) ch);
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            assertThat(head.toString().toLowerCase()).contains("sec-websocket-protocol: mqtt\r\n");
+        }
+    }
 }
