@@ -264,4 +264,40 @@ class TlsListenerTest {
             }
         }
     }
+
+    @Test
+    void configuredCiphersAreTheOnlyOnesOffered() throws Exception {
+        String offered = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+        try (TestBroker b = TestBroker.start(c -> c
+                .withTls(new TlsConfig(cert.toString(), key.toString(), "", List.of("TLSv1.2"), List.of(offered),
+                        Duration.ofSeconds(10)))
+                .withListeners(c.listeners().withTls(TlsListenerConfig.tlsDefaults()
+                        .enabledOn("127.0.0.1", 0, ClientAuth.NONE))))) {
+            int port = b.broker().listenerAddress("tls").getPort();
+            SSLContext ctx = tls("TLSv1.2", fleetCa, null);
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setEnabledCipherSuites(new String[] {offered, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+                s.startHandshake();
+                assertThat(s.getSession().getCipherSuite()).isEqualTo(offered);
+            }
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+                s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+                assertThatThrownBy(s::startHandshake).as("a suite the broker does not offer")
+                        .isInstanceOf(java.io.IOException.class);
+            }
+        }
+    }
+
+    @Test
+    void subjectAlternativeNameCanBeTheIdentity() throws Exception {
+        try (TestBroker b = start(ClientAuth.REQUIRED, a -> new AuthConfig(false)
+                .withCertificateIdentity(AuthConfig.CertificateIdentity.SAN, true))) {
+            Issued dev = TestPki.client(fleetCa, "gw-7.devices.example"); // also its DNS SAN
+            MqttClient ok = TlsClients.connect(uri(b), "gw-7.devices.example", tls("TLS", fleetCa, dev), null, null);
+            assertThat(ok.isConnected()).isTrue();
+            TlsClients.closeQuietly(ok);
+            assertThatThrownBy(() -> TlsClients.connect(uri(b), "gw-8", tls("TLS", fleetCa, dev), null, null))
+                    .isInstanceOf(MqttException.class);
+        }
+    }
 }
