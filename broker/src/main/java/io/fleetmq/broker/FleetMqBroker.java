@@ -8,8 +8,15 @@ import io.fleetmq.broker.health.ReadinessCheck;
 import io.fleetmq.broker.http.HttpListener;
 import io.fleetmq.broker.metrics.BrokerMetrics;
 import io.fleetmq.broker.metrics.Metric;
+import io.fleetmq.broker.auth.Security;
+import io.fleetmq.broker.config.BrokerConfig;
+import io.fleetmq.broker.config.ConfigException;
+import io.fleetmq.broker.config.ListenersConfig;
+import io.fleetmq.broker.files.FileFormatException;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.protocol.BrokerContext;
+import io.fleetmq.broker.session.ClientRegistry;
+import io.fleetmq.broker.protocol.ConnectionLimits;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
 import io.fleetmq.broker.routing.PublishRouter;
 import io.fleetmq.broker.routing.SubscriptionRegistry;
@@ -25,6 +32,8 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -45,15 +54,17 @@ public final class FleetMqBroker implements AutoCloseable {
     private final HttpListener http;
     private final SessionManager sessions;
     private final PublishRouter router;
-    private final InetSocketAddress tcpAddress;
+    private final Map<String, InetSocketAddress> listeners;
     private final ScheduledFuture<?> sysTask;
     private final ClusterNode cluster;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    private final Security security;
+
     private FleetMqBroker(BrokerConfig config, BrokerMetrics metrics, Readiness readiness,
                           AtomicBoolean listenersBound, MqttServer server, HttpListener http, SessionManager sessions,
-                          PublishRouter router, InetSocketAddress tcpAddress, ScheduledFuture<?> sysTask,
-                          ClusterNode cluster) {
+                          PublishRouter router, Map<String, InetSocketAddress> listeners, ScheduledFuture<?> sysTask,
+                          ClusterNode cluster, Security security) {
         this.config = config;
         this.metrics = metrics;
         this.readiness = readiness;
@@ -62,9 +73,10 @@ public final class FleetMqBroker implements AutoCloseable {
         this.http = http;
         this.sessions = sessions;
         this.router = router;
-        this.tcpAddress = tcpAddress;
+        this.listeners = Map.copyOf(listeners);
         this.sysTask = sysTask;
         this.cluster = cluster;
+        this.security = security;
     }
 
     public static FleetMqBroker start(BrokerConfig config) throws InterruptedException {
@@ -79,6 +91,7 @@ public final class FleetMqBroker implements AutoCloseable {
         MqttServer server = new MqttServer(config.transport().nativeEpoll(), config.transport().ioThreads());
         ClusterNode cluster = null;
         HttpListener http = null;
+        Security security = null;
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
@@ -95,27 +108,44 @@ public final class FleetMqBroker implements AutoCloseable {
                 // Joined before the listener opens: a node takes clients only once it knows the cluster's routes.
                 cluster = ClusterNode.join(config, sessions, router, replicating, clock);
             }
-            BrokerContext ctx = cluster == null
-                    ? new BrokerContext(config, sessions, router, stats, clock)
-                    : new BrokerContext(config, sessions, router, stats, clock, cluster.clientRegistry());
+            security = Security.create(config.auth(), clock);
+            BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock, security,
+                    new ConnectionLimits(config.limits(), stats, clock),
+                    cluster == null ? ClientRegistry.LOCAL : cluster.clientRegistry());
             metrics.bindStores(store, router.registry(), router.retained(), clock);
             if (cluster != null) {
                 ClusterNode joined = cluster;
-                // Ready only once the node is in its cluster's view [issue: /readyz after joining].
+                // Ready only once the node is in its cluster's view.
                 readiness.register(ReadinessCheck.of("cluster", joined::joined));
                 metrics.gauge(Metric.CLUSTER_MEMBERS, Tags.empty(), () -> joined.members().size());
             } else {
                 metrics.gauge(Metric.CLUSTER_MEMBERS, Tags.empty(), () -> 1);
             }
             if (config.http().enabled()) {
-                // Up before the MQTT listener, so probes get an answer (not ready) while the node starts.
+                // Up before the MQTT listeners, so probes get an answer (not ready) while the node starts.
                 http = HttpListener.start(config.http(), config.nodeName(), version(), metrics, readiness, store,
                         router, stats);
             }
-            InetSocketAddress tcp = null;
-            if (config.listeners().tcp().enabled()) {
-                tcp = server.bindTcp(config.listeners().tcp(), ctx);
+            Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+            ListenersConfig l = config.listeners();
+            if (l.tcp().enabled()) {
+                bound.put("tcp", server.bindTcp(l.tcp(), ctx));
             }
+            if (l.tls().enabled()) {
+                bound.put("tls", server.bindTls("tls", l.tls(), config.tls(), ctx));
+            }
+            if (l.ws().enabled()) {
+                bound.put("ws", server.bindWs(l.ws(), ctx));
+            }
+            if (l.wss().enabled()) {
+                bound.put("wss", server.bindTls("wss", l.wss(), config.tls(), ctx));
+            }
+            if (l.tls().enabled() || l.wss().enabled()) {
+                long every = config.tls().reloadInterval().toMillis();
+                server.workers().next().scheduleWithFixedDelay(server::checkTlsFiles, every, every,
+                        TimeUnit.MILLISECONDS);
+            }
+            security.scheduleReloads(server.workers().next(), config.auth().reloadInterval().toMillis());
             listenersBound.set(true);
             ScheduledFuture<?> sysTask = null;
             if (config.sys().enabled()) {
@@ -129,24 +159,17 @@ public final class FleetMqBroker implements AutoCloseable {
             server.workers().next().scheduleAtFixedRate(
                     () -> router.retained().removeExpired(clock.getAsLong()), 60, 60, TimeUnit.SECONDS);
             LOG.info("FleetMQ {} node {} started (config: {})", version(), config.nodeName(), config.source());
-            return new FleetMqBroker(config, metrics, readiness, listenersBound, server, http, sessions, router, tcp,
-                    sysTask, cluster);
+            return new FleetMqBroker(config, metrics, readiness, listenersBound, server, http, sessions, router, bound,
+                    sysTask, cluster, security);
+        } catch (FileFormatException e) {
+            stopAfterFailedStart(cluster, server, http, metrics, security);
+            // A certificate, password, JWKS or ACL file that cannot be used is bad input, like a bad key.
+            throw new ConfigException(e.getMessage(), e);
         } catch (RuntimeException | InterruptedException e) {
-            if (cluster != null) {
-                cluster.close();
-            }
-            server.shutdown(Duration.ZERO);
-            if (http != null) {
-                http.close();
-            }
-            metrics.close();
+            stopAfterFailedStart(cluster, server, http, metrics, security);
             throw e;
         } catch (Exception e) {
-            server.shutdown(Duration.ZERO);
-            if (http != null) {
-                http.close();
-            }
-            metrics.close();
+            stopAfterFailedStart(cluster, server, http, metrics, security);
             throw new ClusterJoinException("cannot join cluster '" + config.cluster().name() + "' on "
                     + config.cluster().bind() + ":" + config.cluster().port() + ": " + e.getMessage(), e);
         }
@@ -164,6 +187,22 @@ public final class FleetMqBroker implements AutoCloseable {
         return cluster;
     }
 
+    /** Undoes a start that failed half-way: nothing stays bound or running. */
+    private static void stopAfterFailedStart(ClusterNode cluster, MqttServer server, HttpListener http,
+                                             BrokerMetrics metrics, Security security) {
+        if (cluster != null) {
+            cluster.close();
+        }
+        server.shutdown(Duration.ZERO);
+        if (http != null) {
+            http.close();
+        }
+        metrics.close();
+        if (security != null) {
+            security.close();
+        }
+    }
+
     /** The broker's version, from the jar manifest when packaged. */
     public static String version() {
         String v = FleetMqBroker.class.getPackage().getImplementationVersion();
@@ -172,10 +211,23 @@ public final class FleetMqBroker implements AutoCloseable {
 
     /** Address the TCP listener is bound to (the real port when configured with port 0). */
     public InetSocketAddress tcpAddress() {
-        if (tcpAddress == null) {
-            throw new IllegalStateException("the TCP listener is disabled (listeners.tcp.enabled=false)");
+        return listenerAddress("tcp");
+    }
+
+    /** Address of listener {@code name} ({@code tcp}, {@code tls}, {@code ws}, {@code wss}). */
+    public InetSocketAddress listenerAddress(String name) {
+        InetSocketAddress a = listeners.get(name);
+        if (a == null) {
+            throw new IllegalStateException("the " + name + " listener is disabled (listeners." + name
+                    + ".enabled=false)");
         }
-        return tcpAddress;
+        return a;
+    }
+
+    /** Re-reads changed TLS, password, JWKS and ACL files now instead of at the next interval (for tests). */
+    public void checkFilesNow() {
+        server.checkTlsFiles();
+        security.checkFiles();
     }
 
     /** Address the HTTP listener (/metrics, /healthz, /readyz, admin API) is bound to; the real port with 0. */
@@ -236,6 +288,7 @@ public final class FleetMqBroker implements AutoCloseable {
         if (cluster != null) {
             cluster.close();
         }
+        security.close();
         // Last, so probes and scrapes see the shutdown through to the end.
         if (http != null) {
             http.close();
@@ -254,7 +307,7 @@ public final class FleetMqBroker implements AutoCloseable {
         long deadline = started + config.cluster().drainTimeout().toNanos();
         LOG.info("draining: {} clients to move at {}/s, then persistent sessions to {}", server.clientCount(),
                 config.cluster().drainRate(), cluster.members());
-        server.closeListener();
+        server.closeListeners();
         sessions.shuttingDown();
         try {
             int left = server.drainClients(config.cluster().drainRate(), deadline);

@@ -79,6 +79,11 @@ public final class BrokerCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FleetMqCli.FAILURE;
+        } catch (ConfigException e) {
+            // A certificate, password, JWKS or ACL file that cannot be used: bad input, one line naming it.
+            err.println(e.getMessage());
+            err.flush();
+            return FleetMqCli.BAD_INPUT;
         } catch (Exception e) {
             err.println("fleetmq: " + Failures.describeStart(e, config));
             if (stacktrace) {
@@ -130,6 +135,9 @@ public final class BrokerCommand implements Callable<Integer> {
                     extras, tcp.bind(), tcp.port(), config.auth().allowAnonymous() ? "ALLOWED" : "denied");
         } else {
             log.info("config: {}{}", config.source(), extras);
+            if (config.auth().allowAnonymous()) {
+                log.warn("auth.allowAnonymous is true: clients may connect without credentials");
+            }
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = FleetMqVersion.class,
         description = "FleetMQ: clustered MQTT for device fleets.",
-        subcommands = {BrokerCommand.class, ClusterCommand.class})
+        subcommands = {BrokerCommand.class, ClusterCommand.class, PasswdCommand.class})
 public final class FleetMqCli implements Callable<Integer> {
 
     /** Exit code for success. */

@@ -11,9 +11,11 @@ import java.util.Objects;
 public record BrokerConfig(
         String nodeName,
         ListenersConfig listeners,
+        TlsConfig tls,
         MqttConfig mqtt,
         SessionsConfig sessions,
         AuthConfig auth,
+        LimitsConfig limits,
         SysConfig sys,
         ShutdownConfig shutdown,
         TransportConfig transport,
@@ -25,9 +27,11 @@ public record BrokerConfig(
     public BrokerConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(listeners, "listeners");
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(mqtt, "mqtt");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(sys, "sys");
         Objects.requireNonNull(shutdown, "shutdown");
         Objects.requireNonNull(transport, "transport");
@@ -39,59 +43,69 @@ public record BrokerConfig(
 
     /** The development default: 127.0.0.1:1883, anonymous clients allowed. */
     public static BrokerConfig defaults() {
-        return new BrokerConfig("fleetmq-1", ListenersConfig.defaults(), MqttConfig.defaults(),
-                SessionsConfig.defaults(), AuthConfig.defaults(), SysConfig.defaults(), ShutdownConfig.defaults(),
-                TransportConfig.defaults(), ClusterConfig.defaults(), HttpConfig.defaults(), LogConfig.defaults(),
-                "defaults");
+        return new BrokerConfig("fleetmq-1", ListenersConfig.defaults(), TlsConfig.defaults(), MqttConfig.defaults(),
+                SessionsConfig.defaults(), AuthConfig.defaults(), LimitsConfig.defaults(), SysConfig.defaults(),
+                ShutdownConfig.defaults(), TransportConfig.defaults(), ClusterConfig.defaults(),
+                HttpConfig.defaults(), LogConfig.defaults(), "defaults");
     }
 
-    public BrokerConfig withListeners(ListenersConfig l) {
-        return new BrokerConfig(nodeName, l, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withListeners(ListenersConfig value) {
+        return new BrokerConfig(nodeName, value, tls, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(nodeName, listeners, m, sessions, auth, sys, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withTls(TlsConfig value) {
+        return new BrokerConfig(nodeName, listeners, value, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withSessions(SessionsConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, s, auth, sys, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withMqtt(MqttConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, value, sessions, auth, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withAuth(AuthConfig a) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, a, sys, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withSessions(SessionsConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, value, auth, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, s, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withAuth(AuthConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, value, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withShutdown(ShutdownConfig s) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, s, transport, cluster, http, log,
-                source);
+    public BrokerConfig withLimits(LimitsConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, value, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withCluster(ClusterConfig c) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, c, http, log,
-                source);
+    public BrokerConfig withSys(SysConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, limits, value, shutdown, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withHttp(HttpConfig h) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, h, log,
-                source);
+    public BrokerConfig withShutdown(ShutdownConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, limits, sys, value, transport,
+                cluster, http, log, source);
     }
 
-    public BrokerConfig withLog(LogConfig l) {
-        return new BrokerConfig(nodeName, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, l,
-                source);
+    public BrokerConfig withCluster(ClusterConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                value, http, log, source);
     }
 
-    public BrokerConfig withNodeName(String name) {
-        return new BrokerConfig(name, listeners, mqtt, sessions, auth, sys, shutdown, transport, cluster, http, log,
-                source);
+    public BrokerConfig withHttp(HttpConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                cluster, value, log, source);
+    }
+
+    public BrokerConfig withLog(LogConfig value) {
+        return new BrokerConfig(nodeName, listeners, tls, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                cluster, http, value, source);
+    }
+
+    public BrokerConfig withNodeName(String value) {
+        return new BrokerConfig(value, listeners, tls, mqtt, sessions, auth, limits, sys, shutdown, transport,
+                cluster, http, log, source);
     }
 }

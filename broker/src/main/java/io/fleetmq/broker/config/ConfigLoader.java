@@ -34,6 +34,7 @@ import java.util.TreeSet;
  *   <li>{@code FLEETMQ_*} environment variables ({@code FLEETMQ_LISTENERS_TCP_PORT=1884})</li>
  *   <li>{@code --set KEY=VALUE} ({@code --set listeners.tcp.port=1884})</li>
  * </ol>
+ * With a file, {@code auth.allowAnonymous} defaults to false (without one it stays true, the development default).
  * Every key is defined in {@link ConfigSchema}. Anything unknown, mistyped or out of range fails the whole load with a
  * one-line {@link ConfigException} naming the key and where the value came from; nothing is silently ignored.
  * The environment is passed in rather than read here, so tests need not touch the process environment.
@@ -53,6 +54,9 @@ public final class ConfigLoader {
         Map<String, Object> values = ConfigSchema.valuesOf(BrokerConfig.defaults());
         String source = "defaults";
         if (fileOrNull != null) {
+            // Anonymous access is a development convenience: a node started from a configuration file is a real
+            // deployment, so it has to be switched on there explicitly.
+            values.put("auth.allowAnonymous", Boolean.FALSE);
             readFile(fileOrNull, values);
             source = fileOrNull.toString();
         }

@@ -32,15 +32,17 @@ public final class ConfigSchema {
      */
     public static final Set<String> LAUNCHER_ENV = Set.of("FLEETMQ_JAVA_OPTS", "FLEETMQ_HOME");
 
-    /** Value kinds; each knows how to read a string and how to print a value back in the same syntax. */
+    /**
+     * Value kinds; each knows how to read a string and how to print a value back in the same syntax. PATH is a file
+     * name (empty for none; the subsystem that reads the file reports what is wrong with it), ENUM one of
+     * {@link Key#choices()} (lower case), LIST comma-separated words (empty for none).
+     */
     public enum Type {
-        STRING, BOOLEAN, INT, LONG, DURATION, HOST,
+        STRING, BOOLEAN, INT, LONG, DURATION, HOST, PATH, ENUM, LIST,
         /** Free text without control characters; may be empty (an optional setting left off). */
         TEXT,
         /** Comma-separated {@code host:port} entries; may be empty. Held as a {@code List<String>}. */
         HOST_PORT_LIST,
-        /** One of the key's {@code choices}, any case (stored lower case). */
-        CHOICE,
         /** A secret: 0-256 printable ASCII characters without spaces; empty means "not set". Never echoed. */
         TOKEN
     }
@@ -54,10 +56,18 @@ public final class ConfigSchema {
      * @param max         highest allowed value, same units as {@code min}
      * @param meaning     one sentence for the documentation
      * @param getter      reads this key's value from a typed config
-     * @param choices     the accepted values of a {@link Type#CHOICE} key; empty otherwise
+     * @param choices     the allowed values of an ENUM key, lower case; empty otherwise
      */
     public record Key(String name, Type type, long min, long max, String meaning,
                       Function<BrokerConfig, Object> getter, List<String> choices) {
+
+        public Key {
+            choices = List.copyOf(choices);
+        }
+
+        public Key(String name, Type type, long min, long max, String meaning, Function<BrokerConfig, Object> getter) {
+            this(name, type, min, max, meaning, getter, List.of());
+        }
 
         /** The default, as held by {@link BrokerConfig#defaults()}. */
         public Object defaultValue() {
@@ -134,7 +144,12 @@ public final class ConfigSchema {
                     return v;
                 case HOST_PORT_LIST:
                     return parseHostPortList(v, raw);
-                case CHOICE: {
+                case PATH:
+                    if (v.indexOf('\0') >= 0) {
+                        throw new IllegalArgumentException("must be a file name, got " + quote(raw));
+                    }
+                    return v;
+                case ENUM: {
                     String lower = v.toLowerCase(Locale.ROOT);
                     if (!choices.contains(lower)) {
                         throw new IllegalArgumentException("must be one of " + String.join(", ", choices)
@@ -149,6 +164,21 @@ public final class ConfigSchema {
                                 "must be at most 256 printable ASCII characters without spaces (value not shown)");
                     }
                     return v;
+                case LIST: {
+                    List<String> items = new ArrayList<>();
+                    for (String item : v.split(",")) {
+                        String t = item.trim();
+                        if (t.isEmpty()) {
+                            continue;
+                        }
+                        if (!LIST_ITEM.matcher(t).matches()) {
+                            throw new IllegalArgumentException("must be a comma-separated list of names (letters, "
+                                    + "digits and . _ - : / @), got " + quote(raw));
+                        }
+                        items.add(t);
+                    }
+                    return List.copyOf(items);
+                }
                 case STRING:
                 default:
                     if (!NODE_NAME.matcher(v).matches()) {
@@ -161,10 +191,13 @@ public final class ConfigSchema {
 
         /** A value in the syntax {@link #parse} accepts (durations as {@code 10s}, not ISO-8601). */
         public String format(Object value) {
-            if (value instanceof List<?> list) {
-                return String.join(",", list.stream().map(String::valueOf).toList());
+            if (value instanceof Duration d) {
+                return formatDuration(d);
             }
-            return value instanceof Duration ? formatDuration((Duration) value) : String.valueOf(value);
+            if (value instanceof List<?> list) {
+                return list.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse("");
+            }
+            return String.valueOf(value);
         }
     }
 
@@ -189,6 +222,7 @@ public final class ConfigSchema {
     }
 
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern LIST_ITEM = Pattern.compile("[A-Za-z0-9._:/@-]{1,256}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
     private static final long HOUR_MS = 3_600_000L;
     private static final long UINT32_MAX = 4_294_967_295L;
@@ -204,6 +238,77 @@ public final class ConfigSchema {
                     c -> c.listeners().tcp().bind()),
             key("listeners.tcp.port", Type.INT, 0, 65_535,
                     "TCP port; 0 asks the OS for a free port.", c -> c.listeners().tcp().port()),
+            key("listeners.tcp.proxyProtocol", Type.BOOLEAN, 0, 0,
+                    "Require a PROXY protocol v1/v2 header (HAProxy, AWS NLB) on every connection; one without it is closed.",
+                    c -> c.listeners().tcp().proxyProtocol()),
+            key("listeners.tcp.maxConnections", Type.INT, 0, 10_000_000,
+                    "Open connections allowed on this listener (CONNACK 0x89 Server busy beyond); 0 for no bound.",
+                    c -> c.listeners().tcp().maxConnections()),
+
+            key("listeners.tls.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether the MQTT-over-TLS listener is started (needs tls.certFile and tls.keyFile).",
+                    c -> c.listeners().tls().enabled()),
+            key("listeners.tls.bind", Type.HOST, 0, 0,
+                    "Address the TLS listener binds to.", c -> c.listeners().tls().bind()),
+            key("listeners.tls.port", Type.INT, 0, 65_535,
+                    "TLS port; 0 asks the OS for a free port.", c -> c.listeners().tls().port()),
+            key("listeners.tls.proxyProtocol", Type.BOOLEAN, 0, 0,
+                    "Require a PROXY protocol v1/v2 header before the TLS handshake.",
+                    c -> c.listeners().tls().proxyProtocol()),
+            key("listeners.tls.maxConnections", Type.INT, 0, 10_000_000,
+                    "Open connections allowed on this listener; 0 for no bound.",
+                    c -> c.listeners().tls().maxConnections()),
+            enumKey("listeners.tls.clientAuth", List.of("none", "optional", "required"),
+                    "Client certificates (mTLS): not asked for, verified when sent, or required; verified against tls.caFile.",
+                    c -> lower(c.listeners().tls().clientAuth())),
+
+            key("listeners.ws.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether the MQTT-over-WebSocket listener (path /mqtt, subprotocol mqtt) is started.",
+                    c -> c.listeners().ws().enabled()),
+            key("listeners.ws.bind", Type.HOST, 0, 0,
+                    "Address the WebSocket listener binds to.", c -> c.listeners().ws().bind()),
+            key("listeners.ws.port", Type.INT, 0, 65_535,
+                    "WebSocket port; 0 asks the OS for a free port.", c -> c.listeners().ws().port()),
+            key("listeners.ws.proxyProtocol", Type.BOOLEAN, 0, 0,
+                    "Require a PROXY protocol v1/v2 header before the HTTP upgrade.",
+                    c -> c.listeners().ws().proxyProtocol()),
+            key("listeners.ws.maxConnections", Type.INT, 0, 10_000_000,
+                    "Open connections allowed on this listener; 0 for no bound.",
+                    c -> c.listeners().ws().maxConnections()),
+
+            key("listeners.wss.enabled", Type.BOOLEAN, 0, 0,
+                    "Whether the WebSocket-over-TLS listener (path /mqtt, subprotocol mqtt) is started.",
+                    c -> c.listeners().wss().enabled()),
+            key("listeners.wss.bind", Type.HOST, 0, 0,
+                    "Address the WSS listener binds to.", c -> c.listeners().wss().bind()),
+            key("listeners.wss.port", Type.INT, 0, 65_535,
+                    "WSS port; 0 asks the OS for a free port.", c -> c.listeners().wss().port()),
+            key("listeners.wss.proxyProtocol", Type.BOOLEAN, 0, 0,
+                    "Require a PROXY protocol v1/v2 header before the TLS handshake.",
+                    c -> c.listeners().wss().proxyProtocol()),
+            key("listeners.wss.maxConnections", Type.INT, 0, 10_000_000,
+                    "Open connections allowed on this listener; 0 for no bound.",
+                    c -> c.listeners().wss().maxConnections()),
+            enumKey("listeners.wss.clientAuth", List.of("none", "optional", "required"),
+                    "Client certificates on the WSS listener: none, optional or required.",
+                    c -> lower(c.listeners().wss().clientAuth())),
+
+            key("tls.certFile", Type.PATH, 0, 0,
+                    "PEM certificate chain of the TLS and WSS listeners, leaf first.", c -> c.tls().certFile()),
+            key("tls.keyFile", Type.PATH, 0, 0,
+                    "PEM private key of that certificate (PKCS#8, or PKCS#1/SEC1), unencrypted.",
+                    c -> c.tls().keyFile()),
+            key("tls.caFile", Type.PATH, 0, 0,
+                    "PEM bundle of the CAs client certificates are verified against; a CA removed from it is no longer trusted after reload.",
+                    c -> c.tls().caFile()),
+            key("tls.protocols", Type.LIST, 0, 0,
+                    "TLS versions offered, comma-separated.", c -> c.tls().protocols()),
+            key("tls.ciphers", Type.LIST, 0, 0,
+                    "Cipher suites offered, comma-separated (JDK names); empty for the JDK defaults.",
+                    c -> c.tls().ciphers()),
+            key("tls.reloadInterval", Type.DURATION, 100, HOUR_MS,
+                    "How often the certificate, key and CA files are checked for changes; new connections get the new files, open ones are kept.",
+                    c -> c.tls().reloadInterval()),
 
             key("mqtt.maxPacketSize", Type.INT, 16, MqttConfig.PROTOCOL_MAX_PACKET_SIZE,
                     "Largest packet accepted, in bytes; larger packets are rejected before they are buffered.",
@@ -247,7 +352,56 @@ public final class ConfigSchema {
                     c -> c.sessions().queueQos0WhenOffline()),
 
             key("auth.allowAnonymous", Type.BOOLEAN, 0, 0,
-                    "Whether clients may connect without credentials.", c -> c.auth().allowAnonymous()),
+                    "Whether clients may connect without credentials. True only without a config file: with --config FILE it is false unless set.",
+                    c -> c.auth().allowAnonymous()),
+            key("auth.passwordFile", Type.PATH, 0, 0,
+                    "Password file (PBKDF2 hashes, managed with ./fleetmq passwd); reloaded on change.",
+                    c -> c.auth().passwordFile()),
+            key("auth.jwksFile", Type.PATH, 0, 0,
+                    "JWKS file whose RS256/ES256 keys verify JWTs sent as the CONNECT password; reloaded on change.",
+                    c -> c.auth().jwksFile()),
+            key("auth.jwtAudience", Type.LIST, 0, 0,
+                    "Accepted JWT aud values, comma-separated; empty: aud not checked.",
+                    c -> c.auth().jwtAudience()),
+            key("auth.jwtPermissionsClaim", Type.STRING, 0, 0,
+                    "JWT claim holding the token's topic permissions ({\"publish\": [...], \"subscribe\": [...]}).",
+                    c -> c.auth().jwtPermissionsClaim()),
+            enumKey("auth.certificateIdentity", List.of("none", "cn", "san"),
+                    "Which name of a verified client certificate becomes the username: none, the subject CN, or the first SAN.",
+                    c -> lower(c.auth().certificateIdentity())),
+            key("auth.certificateMustMatchClientId", Type.BOOLEAN, 0, 0,
+                    "Refuse (0x87 / 5) a client whose certificate identity differs from its client id.",
+                    c -> c.auth().certificateMustMatchClientId()),
+            key("auth.aclFile", Type.PATH, 0, 0,
+                    "ACL file: allow/deny rules for publish and subscribe, first match wins, default deny; reloaded on change.",
+                    c -> c.auth().aclFile()),
+            key("auth.adminUsers", Type.LIST, 0, 0,
+                    "Usernames that may subscribe to $SYS when an ACL file is used, comma-separated.",
+                    c -> c.auth().adminUsers()),
+            key("auth.reloadInterval", Type.DURATION, 100, HOUR_MS,
+                    "How often the password, JWKS and ACL files are checked for changes.",
+                    c -> c.auth().reloadInterval()),
+            key("auth.failedLoginsPerMinute", Type.INT, 1, 1_000_000,
+                    "Failed logins allowed per source address per minute; beyond, its CONNECTs are refused unchecked.",
+                    c -> c.auth().failedLoginsPerMinute()),
+
+            key("limits.maxConnections", Type.INT, 0, 10_000_000,
+                    "Open connections on this node, all listeners (CONNACK 0x89 Server busy beyond); 0 for no bound.",
+                    c -> c.limits().maxConnections()),
+            key("limits.connectionRate", Type.INT, 0, 1_000_000,
+                    "New connections accepted per second on this node (0x89 beyond); 0 for no bound.",
+                    c -> c.limits().connectionRate()),
+            key("limits.publishRate", Type.INT, 0, 1_000_000,
+                    "PUBLISH packets accepted per second per client (v5 ack 0x97 Quota exceeded, v3 dropped); 0 for no bound.",
+                    c -> c.limits().publishRate()),
+            key("limits.maxSubscriptionsPerClient", Type.INT, 0, 10_000_000,
+                    "Subscriptions one session may hold (SUBACK 0x97 / 0x80 beyond); 0 for no bound.",
+                    c -> c.limits().maxSubscriptionsPerClient()),
+            key("limits.maxTopicLength", Type.INT, 1, 65_535,
+                    "Longest topic name or filter in UTF-8 bytes (0x97 beyond).", c -> c.limits().maxTopicLength()),
+            key("limits.maxTopicLevels", Type.INT, 0, 65_535,
+                    "Most levels in a topic name or filter (0x97 beyond); 0 for no bound.",
+                    c -> c.limits().maxTopicLevels()),
 
             key("sys.enabled", Type.BOOLEAN, 0, 0,
                     "Whether $SYS/broker/... topics are published.", c -> c.sys().enabled()),
@@ -306,9 +460,9 @@ public final class ConfigSchema {
                             + "(403). Prefer the environment variable over a file.",
                     c -> c.http().adminToken()),
 
-            key("log.format", Type.CHOICE, 0, 0,
+            enumKey("log.format", List.of(LogConfig.TEXT, LogConfig.JSON),
                     "Log line format on stdout; json writes one JSON object per line (for CloudWatch / Fluent Bit).",
-                    c -> c.log().format(), LogConfig.TEXT, LogConfig.JSON));
+                    c -> c.log().format()));
 
     private static final Map<String, Key> BY_NAME;
     private static final Map<String, Key> BY_ENV;
@@ -336,8 +490,14 @@ public final class ConfigSchema {
     }
 
     private static Key key(String name, Type type, long min, long max, String meaning,
-                           Function<BrokerConfig, Object> getter, String... choices) {
-        return new Key(name, type, min, max, meaning, getter, List.of(choices));
+                           Function<BrokerConfig, Object> getter) {
+        return new Key(name, type, min, max, meaning, getter);
+    }
+
+    private static Key enumKey(String name, List<String> choices, String meaning,
+                               Function<BrokerConfig, Object> getter) {
+        return new Key(name, Type.ENUM, 0, 0, meaning + " One of: " + String.join(", ", choices) + ".", getter,
+                choices);
     }
 
     /** Every key, in documentation order. */
@@ -371,8 +531,23 @@ public final class ConfigSchema {
     public static BrokerConfig build(Map<String, Object> v, String source) {
         return new BrokerConfig(
                 str(v, "nodeName"),
-                new ListenersConfig(new TcpListenerConfig(
-                        bool(v, "listeners.tcp.enabled"), str(v, "listeners.tcp.bind"), num(v, "listeners.tcp.port"))),
+                new ListenersConfig(
+                        new TcpListenerConfig(bool(v, "listeners.tcp.enabled"), str(v, "listeners.tcp.bind"),
+                                num(v, "listeners.tcp.port"), bool(v, "listeners.tcp.proxyProtocol"),
+                                num(v, "listeners.tcp.maxConnections")),
+                        new TlsListenerConfig(bool(v, "listeners.tls.enabled"), str(v, "listeners.tls.bind"),
+                                num(v, "listeners.tls.port"), bool(v, "listeners.tls.proxyProtocol"),
+                                num(v, "listeners.tls.maxConnections"),
+                                enumValue(v, "listeners.tls.clientAuth", TlsListenerConfig.ClientAuth.class)),
+                        new TcpListenerConfig(bool(v, "listeners.ws.enabled"), str(v, "listeners.ws.bind"),
+                                num(v, "listeners.ws.port"), bool(v, "listeners.ws.proxyProtocol"),
+                                num(v, "listeners.ws.maxConnections")),
+                        new TlsListenerConfig(bool(v, "listeners.wss.enabled"), str(v, "listeners.wss.bind"),
+                                num(v, "listeners.wss.port"), bool(v, "listeners.wss.proxyProtocol"),
+                                num(v, "listeners.wss.maxConnections"),
+                                enumValue(v, "listeners.wss.clientAuth", TlsListenerConfig.ClientAuth.class))),
+                new TlsConfig(str(v, "tls.certFile"), str(v, "tls.keyFile"), str(v, "tls.caFile"),
+                        list(v, "tls.protocols"), list(v, "tls.ciphers"), dur(v, "tls.reloadInterval")),
                 new MqttConfig(
                         num(v, "mqtt.maxPacketSize"),
                         num(v, "mqtt.receiveMaximum"),
@@ -390,7 +565,15 @@ public final class ConfigSchema {
                         num(v, "sessions.maxInflightMessages"),
                         num(v, "sessions.maxQueuedMessages"),
                         bool(v, "sessions.queueQos0WhenOffline")),
-                new AuthConfig(bool(v, "auth.allowAnonymous")),
+                new AuthConfig(bool(v, "auth.allowAnonymous"), str(v, "auth.passwordFile"), str(v, "auth.jwksFile"),
+                        list(v, "auth.jwtAudience"), str(v, "auth.jwtPermissionsClaim"),
+                        enumValue(v, "auth.certificateIdentity", AuthConfig.CertificateIdentity.class),
+                        bool(v, "auth.certificateMustMatchClientId"), str(v, "auth.aclFile"),
+                        list(v, "auth.adminUsers"), dur(v, "auth.reloadInterval"),
+                        num(v, "auth.failedLoginsPerMinute")),
+                new LimitsConfig(num(v, "limits.maxConnections"), num(v, "limits.connectionRate"),
+                        num(v, "limits.publishRate"), num(v, "limits.maxSubscriptionsPerClient"),
+                        num(v, "limits.maxTopicLength"), num(v, "limits.maxTopicLevels")),
                 new SysConfig(bool(v, "sys.enabled"), dur(v, "sys.interval")),
                 new ShutdownConfig(dur(v, "shutdown.gracePeriod")),
                 new TransportConfig(bool(v, "transport.nativeEpoll"), num(v, "transport.ioThreads")),
@@ -514,8 +697,8 @@ public final class ConfigSchema {
         sb.append("| Key | Default | Meaning | Environment variable |\n");
         sb.append("|-----|---------|---------|----------------------|\n");
         for (Key k : KEYS) {
-            String dflt = k.format(k.defaultValue());
-            sb.append("| `").append(k.name()).append("` | ").append(dflt.isEmpty() ? "(none)" : "`" + dflt + "`")
+            String def = k.format(k.defaultValue());
+            sb.append("| `").append(k.name()).append("` | ").append(def.isEmpty() ? "(none)" : "`" + def + "`")
                     .append(" | ")
                     .append(k.meaning()).append(rangeNote(k)).append(" | `").append(k.envName()).append("` |\n");
         }
@@ -530,8 +713,6 @@ public final class ConfigSchema {
             case DURATION:
                 return " Range " + formatDuration(Duration.ofMillis(k.min())) + "-"
                         + formatDuration(Duration.ofMillis(k.max())) + ".";
-            case CHOICE:
-                return " One of " + String.join(", ", k.choices()) + ".";
             default:
                 return "";
         }
@@ -569,5 +750,15 @@ public final class ConfigSchema {
 
     private static Duration dur(Map<String, Object> v, String name) {
         return (Duration) get(v, name);
+    }
+
+    /** An ENUM key's value (a lower-case word, as {@link Key#parse} returns it) as the record's enum. */
+    private static <E extends Enum<E>> E enumValue(Map<String, Object> v, String name, Class<E> type) {
+        return Enum.valueOf(type, str(v, name).toUpperCase(Locale.ROOT));
+    }
+
+    /** ENUM keys hold their value as the lower-case word the configuration uses. */
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 }

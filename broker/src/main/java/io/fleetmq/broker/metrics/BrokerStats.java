@@ -22,6 +22,7 @@ public final class BrokerStats {
     public final LongAdder bytesReceived = new LongAdder();
     public final LongAdder bytesSent = new LongAdder();
     public final LongAdder malformedPackets = new LongAdder();
+    /** CONNECTs refused by the authentication chain or the failed-login limiter. */
     public final LongAdder authFailures = new LongAdder();
     public final LongAdder unrouted = new LongAdder();
     public final LongAdder sessionsStarted = new LongAdder();
@@ -35,6 +36,14 @@ public final class BrokerStats {
     private final LongAdder[] droppedByReasonAndQos = adders(DropReason.values().length * 3);
     private final LongAdder[] closedByReason = adders(CloseReason.values().length);
     private final LongConsumer deliveryLatencyNanos;
+    /** PUBLISH and SUBSCRIBE refused by the ACL. */
+    public final LongAdder aclDenials = new LongAdder();
+    /** Connections refused for a connection bound or the connection rate (0x89 Server busy). */
+    public final LongAdder connectionsRefusedBusy = new LongAdder();
+    /** Packets refused for a per-client quota: publish rate, subscriptions, topic length or levels (0x97). */
+    public final LongAdder quotaExceeded = new LongAdder();
+    /** Connections closed because the PROXY protocol header was missing or invalid. */
+    public final LongAdder proxyProtocolRejected = new LongAdder();
     private final long startedAtMillis = System.currentTimeMillis();
 
     /** Counters only; delivery latency is not recorded (unit tests, embedded use). */

@@ -11,7 +11,9 @@ public enum DropReason {
     /** QoS 0 to a client reading too slowly: its outbox already held {@code sessions.maxQueuedMessages}. */
     SLOW_CONSUMER("slow_consumer", "emqx_delivery_dropped_qos0_msg"),
     /** A shared-subscription message whose member left, with no other member to take it. */
-    NO_SHARED_MEMBER("no_shared_member", "— (no EMQX equivalent)");
+    NO_SHARED_MEMBER("no_shared_member", "— (no EMQX equivalent)"),
+    /** A PUBLISH refused at receipt: denied by the ACL or over the client's publish quota (v5 0x87 / 0x97). */
+    REFUSED("refused", "emqx_authorization_deny (publish) / emqx_messages_dropped_quota_exceeded");
 
     private final String label;
     private final String emqx;

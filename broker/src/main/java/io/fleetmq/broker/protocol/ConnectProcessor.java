@@ -1,5 +1,9 @@
 package io.fleetmq.broker.protocol;
 
+import io.fleetmq.broker.auth.AuthResult;
+import io.fleetmq.broker.auth.CertificateIdentities;
+import io.fleetmq.broker.auth.ClientCertificates;
+import io.fleetmq.broker.auth.Credentials;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.config.MqttConfig;
@@ -24,6 +28,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.security.cert.X509Certificate;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -43,8 +48,8 @@ final class ConnectProcessor {
     }
 
     /**
-     * Handles a CONNECT. {@code resume} runs on the event loop once the CONNECT is accepted, possibly later (a
-     * cluster claim), so that packets the client sent right after CONNECT are processed only then.
+     * @param resume run on the event loop once the CONNECT is answered (accepted or refused), so the handler can go
+     *               on with the packets it held back meanwhile
      */
     void process(MqttConnection conn, MqttConnectMessage connect, Runnable resume) {
         MqttConnectVariableHeader header = connect.variableHeader();
@@ -55,6 +60,14 @@ final class ConnectProcessor {
         BrokerConfig config = ctx.config();
         MqttConfig mqtt = config.mqtt();
         MqttProperties props = header.properties();
+
+        // --- overload: the listener marked this connection when it was over a connection bound or rate.
+        String busy = conn.channel().attr(ConnectionLimits.BUSY).get();
+        if (busy != null) {
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE, "server busy", busy);
+            return;
+        }
 
         // --- client identifier [MQTT-3.1.3-...]
         String clientId = payload.clientIdentifier();
@@ -148,13 +161,62 @@ final class ConnectProcessor {
                     clientId, ctx.nanoClock().getAsLong()), delay == null ? 0 : delay);
         }
 
-        // --- authentication: the security issue plugs its chain in here.
-        if (!config.auth().allowAnonymous()) {
-            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
-                    "not authorized", "not authorized (anonymous access disabled)");
-            return;
-        }
+        // --- authentication: the chain may hash a password, so it can answer later, on another thread; meanwhile
+        // the handler holds back whatever else the client sent (see MqttChannelHandler).
+        conn.state(MqttConnection.State.AUTHENTICATING);
+        Credentials credentials = new Credentials(clientId, payload.userName(), payload.passwordInBytes(),
+                certificateIdentity(conn), conn.remoteHost());
+        Accepted accepted = new Accepted(header, props, version, clientId, assigned, expiry, grantedExpiry, will);
+        ctx.security().authenticate(credentials, conn.channel().eventLoop(), result -> {
+            if (!conn.channel().isActive()) {
+                return;
+            }
+            if (result instanceof AuthResult.Allowed allowed) {
+                conn.principal(allowed.principal());
+                open(conn, accepted, resume);
+                return; // open() resumes, possibly later (a cluster claim)
+            } else {
+                AuthResult.Refused refused = (AuthResult.Refused) result;
+                ctx.stats().authFailures.increment();
+                boolean bad = refused.refusal() == AuthResult.Refusal.BAD_CREDENTIALS;
+                // v5 0x86 Bad User Name or Password / 0x87 Not authorized; v3.1.1 return codes 4 / 5 [MQTT-3.2.2-...].
+                reject(conn, v5 ? (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5)
+                                : (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD
+                                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED),
+                        bad ? "bad user name or password" : "not authorized", "authentication: " + refused.reason());
+            }
+            resume.run();
+        });
+    }
+
+    /** What CONNECT negotiated before authentication, carried to {@link #open} once the chain has answered. */
+    private record Accepted(MqttConnectVariableHeader header, MqttProperties props, MqttVersion version,
+                            String clientId, boolean assigned, long expiry, long grantedExpiry, Will will) {
+    }
+
+    /** The name of the verified client certificate, when the listener asked for one and the chain uses it. */
+    private String certificateIdentity(MqttConnection conn) {
+        X509Certificate cert = ClientCertificates.verifiedPeer(conn.channel());
+        return cert == null ? null : CertificateIdentities.of(cert, ctx.config().auth().certificateIdentity());
+    }
+
+    /**
+     * Authenticated: open or resume the session and answer CONNACK. In a cluster the client id is first claimed from
+     * the other nodes, which close their connection for it and hand over a resumed session; {@code resume} runs once
+     * the CONNECT is answered either way.
+     */
+    private void open(MqttConnection conn, Accepted a, Runnable resume) {
+        MqttConnectVariableHeader header = a.header();
+        MqttProperties props = a.props();
+        MqttVersion version = a.version();
+        boolean v5 = version == MqttVersion.MQTT_5;
+        String clientId = a.clientId();
+        boolean assigned = a.assigned();
+        long expiry = a.expiry();
+        long grantedExpiry = a.grantedExpiry();
+        Will will = a.will();
+        MqttConfig mqtt = ctx.config().mqtt();
 
         // --- keep alive [MQTT-3.1.2-22]: enforced at 1.5x; v5 clients may be told a lower Server Keep Alive.
         int keepAlive = header.keepAliveTimeSeconds();
@@ -166,50 +228,51 @@ final class ConnectProcessor {
             keepAlive = mqtt.maxKeepAlive();
         }
 
-        conn.will(will);
-        Accepted accepted = new Accepted(clientId, header.isCleanSession(), expiry, grantedExpiry, assigned,
-                keepAlive, serverKeepAlive, props, version);
-        if (ctx.clients() == ClientRegistry.LOCAL) {
-            accept(conn, accepted);
+        if (will != null && !ctx.security().mayPublish(conn.principal(), will.message().topic())) {
+            // The will is a publish on the client's behalf: the ACL applies to it as to any other [MQTT-3.1.2-...].
+            ctx.stats().aclDenials.increment();
+            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic not authorized",
+                    "will topic " + will.message().topic() + " denied by ACL");
             resume.run();
             return;
         }
-        // Clustered: the client id must first be released by the other nodes, which hand over a resumed session.
-        // Reading pauses meanwhile; packets already decoded wait in the handler (see MqttChannelHandler).
+        conn.will(will);
+        conn.publishBudget(ctx.limits().newPublishBudget());
+        int ka = keepAlive;
+        Integer ska = serverKeepAlive;
+        if (ctx.clients() == ClientRegistry.LOCAL) {
+            accept(conn, a, ka, ska);
+            resume.run();
+            return;
+        }
+        // Clustered: reading stays paused and further packets stay held (MqttChannelHandler) until the claim is done.
         conn.state(MqttConnection.State.CLAIMING);
-        conn.channel().config().setAutoRead(false);
         ctx.clients().claim(clientId, header.isCleanSession()).whenComplete((ok, error) ->
                 conn.channel().eventLoop().execute(() -> {
                     if (!conn.channel().isActive() || conn.state() != MqttConnection.State.CLAIMING) {
                         return;
                     }
                     if (error != null) {
-                        LOG.warn("{} session claim failed: {}", conn.describe(), error.toString());
+                        conn.tag(LOG.atWarn()).log("{} session claim failed: {}", conn.describe(), error.toString());
                     }
-                    accept(conn, accepted);
-                    conn.channel().config().setAutoRead(true);
+                    accept(conn, a, ka, ska);
                     resume.run();
                 }));
     }
 
-    /** What CONNECT validation decided, carried to {@link #accept} (which may run later, after a cluster claim). */
-    private record Accepted(String clientId, boolean cleanStart, long requestedExpiry, long grantedExpiry,
-                            boolean assigned, int keepAlive, Integer serverKeepAlive, MqttProperties props,
-                            MqttVersion version) {
-    }
-
-    private void accept(MqttConnection conn, Accepted a) {
-        MqttConfig mqtt = ctx.config().mqtt();
-        boolean v5 = a.version() == MqttVersion.MQTT_5;
-        String clientId = a.clientId();
-        long expiry = a.requestedExpiry();
-        long grantedExpiry = a.grantedExpiry();
-        boolean assigned = a.assigned();
-        int keepAlive = a.keepAlive();
-        Integer serverKeepAlive = a.serverKeepAlive();
+    /** The client id is live here: open or resume the session, answer CONNACK, resend what the session owes. */
+    private void accept(MqttConnection conn, Accepted a, int keepAlive, Integer serverKeepAlive) {
+        MqttConnectVariableHeader header = a.header();
         MqttProperties props = a.props();
         MqttVersion version = a.version();
-        SessionManager.Opened opened = ctx.sessions().open(clientId, a.cleanStart(), grantedExpiry, conn);
+        boolean v5 = version == MqttVersion.MQTT_5;
+        String clientId = a.clientId();
+        boolean assigned = a.assigned();
+        long expiry = a.expiry();
+        long grantedExpiry = a.grantedExpiry();
+        MqttConfig mqtt = ctx.config().mqtt();
+        SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);
         conn.session(opened.session());
         conn.state(MqttConnection.State.CONNECTED);
 
@@ -262,7 +325,7 @@ final class ConnectProcessor {
         ctx.stats().connectedClients.incrementAndGet();
         ctx.stats().clientsConnected.increment();
         conn.tag(LOG.atInfo()).log("{} connected: protocol={} cleanStart={} sessionPresent={} keepAlive={} expiry={}",
-                conn.describe(), version, a.cleanStart(), opened.sessionPresent(), keepAlive,
+                conn.describe(), version, header.isCleanSession(), opened.sessionPresent(), keepAlive,
                 grantedExpiry);
         opened.session().attach(conn);
     }

@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +43,12 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     private final SubscribeProcessor subscribeProcessor;
     private MqttConnection conn;
     private ScheduledFuture<?> connectTimeout;
-    /** Packets that arrived while the CONNECT was being claimed in the cluster, processed once it is accepted. */
-    private java.util.ArrayDeque<MqttMessage> heldWhileClaiming;
+    /**
+     * Packets that arrived while CONNECT was still being decided (the authentication chain, then in a cluster the
+     * claim of the client id); processed in order once it has been answered. Reading from the socket is paused
+     * meanwhile, so this holds at most one read's worth.
+     */
+    private ArrayDeque<MqttMessage> heldBack;
     /** Set when the client ended with DISCONNECT 0x00: its will is discarded [MQTT-3.1.2-10]. */
     private boolean normalDisconnect;
 
@@ -97,12 +102,37 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext channelCtx, Object msg) {
+        if (msg instanceof MqttMessage mqtt && (conn.state() == MqttConnection.State.AUTHENTICATING
+                || conn.state() == MqttConnection.State.CLAIMING)) {
+            if (heldBack == null) {
+                heldBack = new ArrayDeque<>();
+            }
+            heldBack.add(mqtt);
+            return;
+        }
         try {
             if (msg instanceof MqttMessage mqtt) {
                 handle(mqtt);
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** CONNECT has been answered: read again, and process what came in meanwhile (or drop it when refused). */
+    private void connectAnswered() {
+        conn.channel().config().setAutoRead(true);
+        ArrayDeque<MqttMessage> held = heldBack;
+        heldBack = null;
+        if (held == null) {
+            return;
+        }
+        for (MqttMessage m : held) {
+            try {
+                handle(m);
+            } finally {
+                ReferenceCountUtil.release(m);
+            }
         }
     }
 
@@ -125,15 +155,12 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             cancelConnectTimeout();
-            connectProcessor.process(conn, (MqttConnectMessage) msg, this::processHeld);
-            return;
-        }
-        if (conn.state() == MqttConnection.State.CLAIMING) {
-            if (heldWhileClaiming == null) {
-                heldWhileClaiming = new java.util.ArrayDeque<>(4);
+            conn.channel().config().setAutoRead(false);
+            connectProcessor.process(conn, (MqttConnectMessage) msg, this::connectAnswered);
+            if (conn.state() != MqttConnection.State.AUTHENTICATING
+                    && conn.state() != MqttConnection.State.CLAIMING) {
+                conn.channel().config().setAutoRead(true); // answered at once: nothing to wait for
             }
-            ReferenceCountUtil.retain(msg);
-            heldWhileClaiming.add(msg);
             return;
         }
         ProtocolViolation violation = switch (type) {
@@ -167,22 +194,6 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
         };
         if (violation != null) {
             close(violation);
-        }
-    }
-
-    /** The CONNECT was accepted: what the client sent meanwhile is processed now, in order. */
-    private void processHeld() {
-        java.util.ArrayDeque<MqttMessage> held = heldWhileClaiming;
-        heldWhileClaiming = null;
-        if (held == null) {
-            return;
-        }
-        for (MqttMessage m; (m = held.poll()) != null; ) {
-            try {
-                handle(m);
-            } finally {
-                ReferenceCountUtil.release(m);
-            }
         }
     }
 
@@ -252,6 +263,11 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext channelCtx, Object evt) throws Exception {
+        if (evt instanceof ClientAddress address) {
+            // From the PROXY protocol header: the real client behind the load balancer, for logs and the ACL.
+            conn.clientAddress(address.address());
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // [MQTT-3.1.2-22]: nothing received for 1.5 x keep alive.
             close(new ProtocolViolation(ReasonCodes.KEEP_ALIVE_TIMEOUT, "keep alive timeout"));
@@ -277,9 +293,9 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext channelCtx) throws Exception {
         cancelConnectTimeout();
-        if (heldWhileClaiming != null) {
-            heldWhileClaiming.forEach(ReferenceCountUtil::release);
-            heldWhileClaiming = null;
+        if (heldBack != null) {
+            heldBack.forEach(ReferenceCountUtil::release);
+            heldBack = null;
         }
         conn.discardOutbox();
         ctx.stats().connectionClosed(conn.closeReason());

@@ -1,5 +1,6 @@
 package io.fleetmq.broker.protocol;
 
+import io.fleetmq.broker.auth.Principal;
 import io.fleetmq.broker.codec.PacketSizes;
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.message.PublishProperties;
@@ -47,12 +48,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class MqttConnection implements ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
 
-    /** CLAIMING: CONNECT accepted locally, waiting for the other cluster nodes to release the client id. */
-    enum State { AWAITING_CONNECT, CLAIMING, CONNECTED, CLOSING }
+    /**
+     * AUTHENTICATING: CONNECT is valid and the authentication chain has not answered yet. CLAIMING: accepted here,
+     * waiting for the other cluster nodes to release the client id (and hand its session over).
+     */
+    enum State { AWAITING_CONNECT, AUTHENTICATING, CLAIMING, CONNECTED, CLOSING }
 
     private final Channel channel;
     private final BrokerStats stats;
-    private final String remoteAddress;
+    /** host:port; replaced by the address a PROXY protocol header names, once it has arrived. */
+    private volatile String remoteAddress;
+    private volatile String remoteHost;
+    private volatile Principal principal;
+    /** limits.publishRate for this client; null when unlimited. Event loop only. */
+    private TokenBucket publishBudget;
     private final long nanoStart;
     private final int maxQueuedMessages;
 
@@ -89,9 +98,42 @@ public final class MqttConnection implements ClientConnection {
         this.maxQueuedMessages = maxQueuedMessages;
         this.stats = stats;
         this.nanoStart = nanoStart;
-        SocketAddress remote = channel.remoteAddress();
-        this.remoteAddress = remote instanceof InetSocketAddress isa
-                ? isa.getAddress().getHostAddress() + ":" + isa.getPort() : String.valueOf(remote);
+        clientAddress(channel.remoteAddress());
+    }
+
+    /** The client's real address: the socket's peer, or the source a PROXY protocol header named. */
+    void clientAddress(SocketAddress remote) {
+        if (remote instanceof InetSocketAddress isa) {
+            String host = isa.getAddress() != null ? isa.getAddress().getHostAddress() : isa.getHostString();
+            this.remoteHost = host;
+            this.remoteAddress = host + ":" + isa.getPort();
+        } else {
+            this.remoteHost = String.valueOf(remote);
+            this.remoteAddress = remoteHost;
+        }
+    }
+
+    /** The client's IP address without port (rate limits and the audit log key on it). */
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    /** Who this connection authenticated as; null before CONNECT is accepted. */
+    public Principal principal() {
+        return principal;
+    }
+
+    void principal(Principal p) {
+        this.principal = p;
+    }
+
+    void publishBudget(TokenBucket budget) {
+        this.publishBudget = budget;
+    }
+
+    /** False when this PUBLISH is over the client's limits.publishRate. */
+    boolean takePublishToken() {
+        return publishBudget == null || publishBudget.tryTake();
     }
 
     Channel channel() {

@@ -1,5 +1,6 @@
 package io.fleetmq.broker.protocol;
 
+import io.fleetmq.broker.metrics.DropReason;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.MqttConfig;
 import io.fleetmq.broker.message.PublishMessage;
@@ -15,12 +16,16 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PUBLISH flows (spec 4.3): inbound PUBLISH at QoS 0/1/2 with v5 topic aliases and receive maximum, PUBREL for
  * inbound QoS 2, and the acknowledgements of what the broker sent (PUBACK, PUBREC, PUBCOMP).
  */
 final class PublishProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(PublishProcessor.class);
+
     private final BrokerContext ctx;
 
     PublishProcessor(BrokerContext ctx) {
@@ -89,6 +94,33 @@ final class PublishProcessor {
             if (qos > 0) {
                 conn.send(conn.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, vh.packetId(),
                         ReasonCodes.NOT_AUTHORIZED));
+            }
+            return null;
+        }
+        String refusal = null;
+        byte refusalCode = ReasonCodes.QUOTA_EXCEEDED;
+        if (!sysTopic) {
+            if (!conn.takePublishToken()) {
+                refusal = "over limits.publishRate=" + ctx.limits().config().publishRate() + "/s";
+            } else {
+                refusal = TopicLimits.exceeded(topic, ctx.limits().config());
+            }
+            if (refusal != null) {
+                ctx.stats().quotaExceeded.increment();
+            } else if (!ctx.security().mayPublish(conn.principal(), topic)) {
+                refusal = "denied by ACL";
+                refusalCode = ReasonCodes.NOT_AUTHORIZED;
+                ctx.stats().aclDenials.increment();
+            }
+        }
+        if (refusal != null) {
+            // Not routed. v5 says why in the ack (0x87 Not authorized, 0x97 Quota exceeded); a v3 client has no
+            // error ack, so it gets a normal one and the message is dropped (otherwise it would resend forever).
+            LOG.warn("{} PUBLISH {} dropped: {}", conn.describe(), topic, refusal);
+            ctx.stats().dropped(DropReason.REFUSED, qos);
+            if (qos > 0) {
+                conn.send(conn.pubReply(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, vh.packetId(),
+                        conn.isV5() ? refusalCode : ReasonCodes.SUCCESS));
             }
             return null;
         }

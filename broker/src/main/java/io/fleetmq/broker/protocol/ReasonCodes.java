@@ -22,6 +22,7 @@ public final class ReasonCodes {
     public static final byte RECEIVE_MAXIMUM_EXCEEDED = (byte) 0x93;
     public static final byte TOPIC_ALIAS_INVALID = (byte) 0x94;
     public static final byte PACKET_TOO_LARGE = (byte) 0x95;
+    public static final byte QUOTA_EXCEEDED = (byte) 0x97;
     public static final byte ADMINISTRATIVE_ACTION = (byte) 0x98;
     public static final byte RETAIN_NOT_SUPPORTED = (byte) 0x9A;
     public static final byte QOS_NOT_SUPPORTED = (byte) 0x9B;

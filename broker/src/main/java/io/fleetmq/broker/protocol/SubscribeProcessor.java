@@ -20,11 +20,17 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** SUBSCRIBE and UNSUBSCRIBE (spec 3.8, 3.10): validate each filter, record it, answer, send retained messages. */
 final class SubscribeProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscribeProcessor.class);
+
     private final BrokerContext ctx;
 
     SubscribeProcessor(BrokerContext ctx) {
@@ -80,6 +86,24 @@ final class SubscribeProcessor {
                 codes[i] = ReasonCodes.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED & 0xFF;
                 continue;
             }
+            String overLimit = TopicLimits.exceeded(filter, ctx.limits().config());
+            if (overLimit == null && overSubscriptionLimit(conn, filter)) {
+                overLimit = "more than limits.maxSubscriptionsPerClient="
+                        + ctx.limits().config().maxSubscriptionsPerClient() + " subscriptions";
+            }
+            if (overLimit != null) {
+                ctx.stats().quotaExceeded.increment();
+                LOG.warn("{} SUBSCRIBE {} refused: {}", conn.describe(), filter, overLimit);
+                codes[i] = v5 ? ReasonCodes.QUOTA_EXCEEDED & 0xFF : ReasonCodes.V3_SUBACK_FAILURE;
+                continue;
+            }
+            if (!ctx.security().maySubscribe(conn.principal(), withoutShareGroup(filter))) {
+                // Denied by the ACL: v5 0x87 Not authorized, v3.1.1 0x80 Failure [MQTT-3.9.3-...].
+                ctx.stats().aclDenials.increment();
+                LOG.warn("{} SUBSCRIBE {} denied by ACL", conn.describe(), filter);
+                codes[i] = v5 ? ReasonCodes.NOT_AUTHORIZED & 0xFF : ReasonCodes.V3_SUBACK_FAILURE;
+                continue;
+            }
             int granted = Math.min(option.qos().value(), mqtt.maxQos());
             int retainHandling = v5 ? option.retainHandling().value() : 0;
             Subscription subscription = new Subscription(filter, granted, v5 && option.isNoLocal(),
@@ -102,6 +126,25 @@ final class SubscribeProcessor {
             ctx.router().sendRetained(conn.session(), s);
         }
         return null;
+    }
+
+    /** Whether a new filter would take the client past limits.maxSubscriptionsPerClient (replacing one would not). */
+    private boolean overSubscriptionLimit(MqttConnection conn, String filter) {
+        int max = ctx.limits().config().maxSubscriptionsPerClient();
+        if (max == 0) {
+            return false;
+        }
+        Collection<Subscription> existing = ctx.router().registry().subscriptionsOf(conn.clientId());
+        return existing.size() >= max && existing.stream().noneMatch(s -> s.topicFilter().equals(filter));
+    }
+
+    /** {@code $share/group/a/b} is authorized as {@code a/b}: the ACL is about topics, not groups. */
+    private static String withoutShareGroup(String filter) {
+        if (!TopicFilters.isShared(filter)) {
+            return filter;
+        }
+        int groupEnd = filter.indexOf('/', "$share/".length());
+        return groupEnd < 0 ? filter : filter.substring(groupEnd + 1);
     }
 
     ProtocolViolation unsubscribe(MqttConnection conn, MqttUnsubscribeMessage msg) {

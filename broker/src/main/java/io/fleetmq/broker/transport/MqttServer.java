@@ -1,6 +1,9 @@
 package io.fleetmq.broker.transport;
 
 import io.fleetmq.broker.config.TcpListenerConfig;
+import io.fleetmq.broker.config.TlsConfig;
+import io.fleetmq.broker.config.TlsListenerConfig;
+import io.fleetmq.broker.files.FileFormatException;
 import io.fleetmq.broker.protocol.BrokerContext;
 import io.fleetmq.broker.protocol.ChannelHandlerNames;
 import io.fleetmq.broker.protocol.MqttChannelHandler;
@@ -18,15 +21,21 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
-/** The network side of a node: event loops, the TCP listener, and every client channel (for shutdown). */
+/**
+ * The network side of a node: event loops, the listeners (tcp, tls, ws, wss), and every client channel (for
+ * shutdown).
+ */
 public final class MqttServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
     private final Transport transport;
     private final ChannelGroup clients = new DefaultChannelGroup("fleetmq-clients", GlobalEventExecutor.INSTANCE);
-    private Channel tcpListener;
+    private final List<Channel> listeners = new CopyOnWriteArrayList<>();
+    private final List<TlsContextSource> tlsSources = new CopyOnWriteArrayList<>();
 
     public MqttServer(boolean preferEpoll, int ioThreads) {
         this.transport = Transport.create(preferEpoll, ioThreads);
@@ -39,6 +48,38 @@ public final class MqttServer {
 
     /** Binds the TCP listener; throws {@link BindFailedException} naming the address when it cannot. */
     public InetSocketAddress bindTcp(TcpListenerConfig listener, BrokerContext ctx) throws InterruptedException {
+        return bind(new Listener("tcp", listener.proxyProtocol(), null, false, listener.maxConnections(),
+                new AtomicInteger()), listener.bind(), listener.port(), ctx);
+    }
+
+    /** Binds the WebSocket listener (path /mqtt). */
+    public InetSocketAddress bindWs(TcpListenerConfig listener, BrokerContext ctx) throws InterruptedException {
+        return bind(new Listener("ws", listener.proxyProtocol(), null, true, listener.maxConnections(),
+                new AtomicInteger()), listener.bind(), listener.port(), ctx);
+    }
+
+    /**
+     * Binds a TLS listener: {@code tls} (MQTT over TLS) or {@code wss} (WebSocket over TLS).
+     *
+     * @throws FileFormatException when the certificate, key or CA bundle cannot be used (a start-up config error)
+     */
+    public InetSocketAddress bindTls(String name, TlsListenerConfig listener, TlsConfig tls, BrokerContext ctx)
+            throws InterruptedException, FileFormatException {
+        TlsContextSource source = TlsContextSource.create("listeners." + name, listener, tls);
+        tlsSources.add(source);
+        return bind(new Listener(name, listener.proxyProtocol(), source, name.equals("wss"),
+                listener.maxConnections(), new AtomicInteger()), listener.bind(), listener.port(), ctx);
+    }
+
+    /** Re-reads certificate, key and CA files that changed; open connections are not touched. */
+    public void checkTlsFiles() {
+        for (TlsContextSource s : tlsSources) {
+            s.checkForChange();
+        }
+    }
+
+    private InetSocketAddress bind(Listener listener, String host, int port, BrokerContext ctx)
+            throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(transport.boss(), transport.workers())
                 .channel(transport.serverChannel())
@@ -48,19 +89,22 @@ public final class MqttServer {
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
                 // Above 256 KiB unsent, further packets wait in the connection's outbox (MqttConnection.writeBatched).
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new MqttChannelInitializer(ctx, clients));
+                .childHandler(new MqttChannelInitializer(ctx, clients, listener));
+        Channel channel;
         try {
-            tcpListener = bootstrap.bind(listener.bind(), listener.port()).sync().channel();
+            channel = bootstrap.bind(host, port).sync().channel();
         } catch (Exception e) {
             if (e instanceof InterruptedException ie) {
                 throw ie;
             }
-            throw new BindFailedException("cannot bind " + listener.bind() + ":" + listener.port() + ": "
-                    + e.getMessage(), e);
+            throw new BindFailedException("cannot bind " + host + ":" + port + " (listeners." + listener.name()
+                    + "): " + e.getMessage(), e);
         }
-        InetSocketAddress bound = (InetSocketAddress) tcpListener.localAddress();
-        LOG.info("MQTT listener on tcp://{}:{} ({} transport)", bound.getAddress().getHostAddress(), bound.getPort(),
-                transport.name());
+        listeners.add(channel);
+        InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+        LOG.info("MQTT listener on {}://{}:{}{} ({} transport{})", listener.name(),
+                bound.getAddress().getHostAddress(), bound.getPort(), listener.webSocket() ? Listener.WEBSOCKET_PATH
+                        : "", transport.name(), listener.proxyProtocol() ? ", PROXY protocol required" : "");
         return bound;
     }
 
@@ -68,10 +112,10 @@ public final class MqttServer {
         return clients.size();
     }
 
-    /** Stops accepting new connections; existing ones carry on. */
-    public void closeListener() {
-        if (tcpListener != null) {
-            tcpListener.close().awaitUninterruptibly(2_000);
+    /** Stops accepting new connections on every listener; existing connections carry on. */
+    public void closeListeners() {
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly(2_000);
         }
     }
 
@@ -114,8 +158,8 @@ public final class MqttServer {
      */
     public void shutdown(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
-        if (tcpListener != null) {
-            tcpListener.close().awaitUninterruptibly(grace.toMillis());
+        for (Channel listener : listeners) {
+            listener.close().awaitUninterruptibly(grace.toMillis());
         }
         for (Channel client : clients) {
             MqttChannelHandler handler = (MqttChannelHandler) client.pipeline().get(ChannelHandlerNames.MQTT_HANDLER);

@@ -226,4 +226,11 @@ class ConfigLoaderErrorsTest {
 
         failure(f, List.of(), Map.of()).contains(f + " line 1").contains("Global tag is not allowed");
     }
+
+    @Test
+    void anEnumKeyNamesItsChoices() {
+        setFailure("listeners.tls.clientAuth=sometimes")
+                .isEqualTo("config error: listeners.tls.clientAuth: must be one of none, optional, required, "
+                        + "got \"sometimes\" (from --set)");
+    }
 }

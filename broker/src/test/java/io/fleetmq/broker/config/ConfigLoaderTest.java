@@ -86,13 +86,50 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void emptyOrCommentOnlyFileGivesDefaultsWithTheFileAsSource() throws IOException {
+    void emptyOrCommentOnlyFileGivesDefaultsButAnonymousOffWithTheFileAsSource() throws IOException {
         Path f = yaml("# nothing configured yet\n");
 
         BrokerConfig c = ConfigLoader.load(f, List.of(), Map.of());
 
-        assertThat(ConfigSchema.valuesOf(c)).isEqualTo(ConfigSchema.valuesOf(BrokerConfig.defaults()));
+        // A config file means a real deployment: anonymous access is off unless the file turns it on.
+        assertThat(ConfigSchema.valuesOf(c)).isEqualTo(ConfigSchema.valuesOf(
+                BrokerConfig.defaults().withAuth(new AuthConfig(false))));
         assertThat(c.source()).isEqualTo(f.toString());
+    }
+
+    @Test
+    void aConfigFileMayTurnAnonymousAccessBackOn() throws IOException {
+        Path f = yaml("auth:\n  allowAnonymous: true\n");
+
+        assertThat(ConfigLoader.load(f, List.of(), Map.of()).auth().allowAnonymous()).isTrue();
+        assertThat(ConfigLoader.load(null, List.of(), Map.of()).auth().allowAnonymous()).isTrue();
+    }
+
+    @Test
+    void securityKeysParseListsEnumsAndPaths() throws IOException {
+        Path f = yaml("""
+                listeners:
+                  tcp:
+                    proxyProtocol: true
+                  tls:
+                    enabled: true
+                    clientAuth: REQUIRED
+                tls:
+                  certFile: /etc/fleetmq/server.pem
+                  protocols: TLSv1.3
+                auth:
+                  certificateIdentity: cn
+                  adminUsers: ops, root
+                """);
+
+        BrokerConfig c = ConfigLoader.load(f, List.of(), Map.of());
+
+        assertThat(c.listeners().tcp().proxyProtocol()).isTrue();
+        assertThat(c.listeners().tls().clientAuth()).isEqualTo(TlsListenerConfig.ClientAuth.REQUIRED);
+        assertThat(c.tls().certFile()).isEqualTo("/etc/fleetmq/server.pem");
+        assertThat(c.tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(c.auth().certificateIdentity()).isEqualTo(AuthConfig.CertificateIdentity.CN);
+        assertThat(c.auth().adminUsers()).containsExactly("ops", "root");
     }
 
     @Test

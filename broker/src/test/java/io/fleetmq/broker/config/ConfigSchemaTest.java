@@ -15,14 +15,26 @@ class ConfigSchemaTest {
     void keysMirrorTheRecordsExactly() {
         assertThat(ConfigSchema.keys()).extracting(ConfigSchema.Key::name).containsExactly(
                 "nodeName",
-                "listeners.tcp.enabled", "listeners.tcp.bind", "listeners.tcp.port",
+                "listeners.tcp.enabled", "listeners.tcp.bind", "listeners.tcp.port", "listeners.tcp.proxyProtocol",
+                "listeners.tcp.maxConnections",
+                "listeners.tls.enabled", "listeners.tls.bind", "listeners.tls.port", "listeners.tls.proxyProtocol",
+                "listeners.tls.maxConnections", "listeners.tls.clientAuth",
+                "listeners.ws.enabled", "listeners.ws.bind", "listeners.ws.port", "listeners.ws.proxyProtocol",
+                "listeners.ws.maxConnections",
+                "listeners.wss.enabled", "listeners.wss.bind", "listeners.wss.port", "listeners.wss.proxyProtocol",
+                "listeners.wss.maxConnections", "listeners.wss.clientAuth",
+                "tls.certFile", "tls.keyFile", "tls.caFile", "tls.protocols", "tls.ciphers", "tls.reloadInterval",
                 "mqtt.maxPacketSize", "mqtt.receiveMaximum", "mqtt.topicAliasMaximum", "mqtt.maxKeepAlive",
                 "mqtt.maxQos", "mqtt.retainAvailable", "mqtt.wildcardSubscriptionAvailable",
                 "mqtt.sharedSubscriptionAvailable", "mqtt.subscriptionIdentifiersAvailable",
                 "mqtt.maxClientIdLength", "mqtt.connectTimeout",
                 "sessions.maxExpiryInterval", "sessions.maxInflightMessages", "sessions.maxQueuedMessages",
                 "sessions.queueQos0WhenOffline",
-                "auth.allowAnonymous",
+                "auth.allowAnonymous", "auth.passwordFile", "auth.jwksFile", "auth.jwtAudience",
+                "auth.jwtPermissionsClaim", "auth.certificateIdentity", "auth.certificateMustMatchClientId",
+                "auth.aclFile", "auth.adminUsers", "auth.reloadInterval", "auth.failedLoginsPerMinute",
+                "limits.maxConnections", "limits.connectionRate", "limits.publishRate",
+                "limits.maxSubscriptionsPerClient", "limits.maxTopicLength", "limits.maxTopicLevels",
                 "sys.enabled", "sys.interval",
                 "shutdown.gracePeriod",
                 "transport.nativeEpoll", "transport.ioThreads",
@@ -103,8 +115,12 @@ class ConfigSchemaTest {
                 return "0.0.0.0";
             case HOST_PORT_LIST:
                 return java.util.List.of("10.0.0.1:7800", "10.0.0.2:7800");
-            case CHOICE:
-                return key.choices().stream().filter(c -> !c.equals(d)).findFirst().orElseThrow();
+            case PATH:
+                return d + "/etc/fleetmq/x.pem";
+            case ENUM:
+                return key.choices().get((key.choices().indexOf(d) + 1) % key.choices().size());
+            case LIST:
+                return List.of("a", "b");
             default:
                 return d + "x";
         }

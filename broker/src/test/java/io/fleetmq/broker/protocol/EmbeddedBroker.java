@@ -103,8 +103,7 @@ final class EmbeddedBroker implements AutoCloseable {
     }
 
     static EmbeddedBroker withAuth(AuthConfig auth) {
-        BrokerConfig d = BrokerConfig.defaults();
-        return new EmbeddedBroker(d.withAuth(auth));
+        return new EmbeddedBroker(BrokerConfig.defaults().withAuth(auth));
     }
 
     static EmbeddedBroker withSessions(SessionsConfig s) {

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Captures the broker's log events in-process (Logback), for "one WARN line per event" assertions. */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
@@ -22,12 +22,12 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Every logger (root). */
-    static LogCapture all() {
+    public static LogCapture all() {
         return new LogCapture(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
     /** WARN and ERROR events whose formatted message contains {@code text}. */
-    long warningsContaining(String text) {
+    public long warningsContaining(String text) {
         List<ILoggingEvent> copy;
         synchronized (appender) { // AppenderBase.doAppend appends under this lock
             copy = new ArrayList<>(appender.list);
@@ -36,6 +36,15 @@ final class LogCapture implements AutoCloseable {
                 .filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
                 .filter(e -> e.getFormattedMessage().contains(text))
                 .count();
+    }
+
+    /** Events of any level whose formatted message contains {@code text}. */
+    public long eventsContaining(String text) {
+        List<ILoggingEvent> copy;
+        synchronized (appender) {
+            copy = new ArrayList<>(appender.list);
+        }
+        return copy.stream().filter(e -> e.getFormattedMessage().contains(text)).count();
     }
 
     @Override

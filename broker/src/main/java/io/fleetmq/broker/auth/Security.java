@@ -1,0 +1,197 @@
+package io.fleetmq.broker.auth;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.fleetmq.broker.config.AuthConfig;
+import io.fleetmq.broker.files.FileFormatException;
+import io.fleetmq.broker.files.WatchedFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * A node's authentication and authorization: the chain (certificate, password file, JWT, anonymous), the ACL, the
+ * failed-login limiter and the audit log. Built once at start from {@code auth.*}; its files reload on change.
+ * Password hashing and JWT checks are deliberately slow, so they run on a small pool of their own, never on an I/O
+ * event loop: a flood of logins delays other logins, not other clients' traffic.
+ */
+public final class Security implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Security.class);
+    /** Audit trail of refused logins: client id, address, reason; never a password or token. */
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.fleetmq.audit");
+    private static final int AUTH_QUEUE = 10_000;
+
+    private final AuthenticationChain chain;
+    private final boolean slowChain;
+    private final WatchedFile<AclRules> acl;
+    private final List<WatchedFile<?>> watched;
+    private final FailedLoginLimiter limiter;
+    private final int failedLoginsPerMinute;
+    private final ThreadPoolExecutor pool;
+    private volatile ScheduledFuture<?> reloadTask;
+
+    private Security(AuthenticationChain chain, boolean slowChain, WatchedFile<AclRules> acl,
+                     List<WatchedFile<?>> watched, FailedLoginLimiter limiter, int failedLoginsPerMinute) {
+        this.chain = chain;
+        this.slowChain = slowChain;
+        this.acl = acl;
+        this.watched = watched;
+        this.limiter = limiter;
+        this.failedLoginsPerMinute = failedLoginsPerMinute;
+        this.pool = slowChain ? new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(AUTH_QUEUE), r -> {
+                    Thread t = new Thread(r, "fleetmq-auth");
+                    t.setDaemon(true);
+                    return t;
+                }) : null;
+    }
+
+    /**
+     * Reads every configured file.
+     *
+     * @throws FileFormatException naming the file, line and problem, when one cannot be used
+     */
+    public static Security create(AuthConfig auth, LongSupplier nanoClock) throws FileFormatException {
+        Set<String> admins = Set.copyOf(auth.adminUsers());
+        List<Authenticator> links = new ArrayList<>();
+        List<WatchedFile<?>> watched = new ArrayList<>();
+        if (auth.certificateIdentity() != AuthConfig.CertificateIdentity.NONE) {
+            links.add(new CertificateAuthenticator(auth.certificateMustMatchClientId(), admins));
+        }
+        boolean slow = false;
+        if (!auth.passwordFile().isEmpty()) {
+            Path p = Path.of(auth.passwordFile());
+            WatchedFile<PasswordFile> f = WatchedFile.load("password file " + p, List.of(p),
+                    () -> PasswordFile.read(p));
+            watched.add(f);
+            links.add(new PasswordFileAuthenticator(f, admins));
+            slow = true;
+        }
+        if (!auth.jwksFile().isEmpty()) {
+            Path p = Path.of(auth.jwksFile());
+            WatchedFile<JWKSet> f = WatchedFile.load("JWKS file " + p, List.of(p),
+                    () -> JwtAuthenticator.readJwks(p));
+            watched.add(f);
+            links.add(new JwtAuthenticator(f, auth.jwtAudience(), auth.jwtPermissionsClaim(), admins));
+            slow = true;
+        }
+        WatchedFile<AclRules> acl = null;
+        if (!auth.aclFile().isEmpty()) {
+            Path p = Path.of(auth.aclFile());
+            acl = WatchedFile.load("ACL file " + p, List.of(p), () -> AclFile.read(p));
+            watched.add(acl);
+        }
+        return new Security(new AuthenticationChain(links, auth.allowAnonymous()), slow, acl, watched,
+                new FailedLoginLimiter(auth.failedLoginsPerMinute(), nanoClock), auth.failedLoginsPerMinute());
+    }
+
+    /** Checks the files every {@code intervalMillis} on {@code scheduler}. */
+    public void scheduleReloads(ScheduledExecutorService scheduler, long intervalMillis) {
+        if (!watched.isEmpty()) {
+            reloadTask = scheduler.scheduleWithFixedDelay(this::checkFiles, intervalMillis, intervalMillis,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Re-reads any file that changed; a bad new version is logged and the previous one kept. */
+    public void checkFiles() {
+        for (WatchedFile<?> f : watched) {
+            f.checkForChange();
+        }
+    }
+
+    /**
+     * Runs the chain and hands the answer to {@code done} on {@code callbackExecutor} (the connection's event loop).
+     * An address over its failed-login budget is refused without running the chain.
+     */
+    public void authenticate(Credentials c, Executor callbackExecutor, Consumer<AuthResult> done) {
+        if (limiter.blocked(c.remoteAddress())) {
+            // Not audited one by one (a flood would flood the log too); the block itself was logged once.
+            AUDIT.debug("login refused unchecked: client={} addr={} (address blocked)", c.clientId(),
+                    c.remoteAddress());
+            done.accept(new AuthResult.Refused(AuthResult.Refusal.NOT_AUTHORIZED,
+                    "too many failed logins from this address"));
+            return;
+        }
+        if (!slowChain) {
+            done.accept(record(c, chain.authenticate(c)));
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                AuthResult r = record(c, chain.authenticate(c));
+                callbackExecutor.execute(() -> done.accept(r));
+            });
+        } catch (RejectedExecutionException e) {
+            // More logins waiting than the pool will ever catch up with: refuse rather than queue without bound.
+            done.accept(new AuthResult.Refused(AuthResult.Refusal.NOT_AUTHORIZED, "authentication queue full"));
+        }
+    }
+
+    private AuthResult record(Credentials c, AuthResult r) {
+        if (r instanceof AuthResult.Refused refused) {
+            audit(c, refused);
+            if (limiter.failed(c.remoteAddress())) {
+                AUDIT.warn("addr={} blocked for the rest of the minute: auth.failedLoginsPerMinute={} reached",
+                        c.remoteAddress(), failedLoginsPerMinute);
+            }
+        }
+        return r;
+    }
+
+    private static void audit(Credentials c, AuthResult.Refused r) {
+        AUDIT.warn("login refused: client={} addr={} user={} reason={}", c.clientId(), c.remoteAddress(),
+                c.username() == null ? "-" : c.username(), r.reason());
+    }
+
+    /** Whether an ACL file is in use (then {@code $SYS} is for admins only). */
+    private boolean restricted(Principal p) {
+        return acl != null || p.tokenRules() != null;
+    }
+
+    public boolean mayPublish(Principal p, String topic) {
+        return rulesFor(p).mayPublish(p, topic);
+    }
+
+    /**
+     * Whether {@code p} may subscribe to {@code filter} (a shared subscription's group prefix already removed).
+     * Under an ACL, {@code $SYS} is readable by admins only, whatever the rules say.
+     */
+    public boolean maySubscribe(Principal p, String filter) {
+        if (filter.startsWith("$SYS") && restricted(p)) {
+            return p.admin();
+        }
+        return rulesFor(p).maySubscribe(p, filter);
+    }
+
+    private AclRules rulesFor(Principal p) {
+        if (p.tokenRules() != null) {
+            return p.tokenRules();
+        }
+        return acl == null ? AclRules.NONE : acl.current();
+    }
+
+    @Override
+    public void close() {
+        ScheduledFuture<?> t = reloadTask;
+        if (t != null) {
+            t.cancel(false);
+        }
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        LOG.debug("security closed");
+    }
+}

@@ -1,0 +1,20 @@
+package io.fleetmq.broker.config;
+
+/**
+ * Overload protection ({@code limits.*}); 0 switches a bound off. Inflight, queue and packet-size bounds live with
+ * their subsystems ({@code sessions.*}, {@code mqtt.maxPacketSize}).
+ *
+ * @param maxConnections            open connections on this node, all listeners together
+ * @param connectionRate            new connections accepted per second on this node
+ * @param publishRate               PUBLISH packets accepted per second from one client
+ * @param maxSubscriptionsPerClient subscriptions one session may hold
+ * @param maxTopicLength            longest topic name or filter, in UTF-8 bytes
+ * @param maxTopicLevels            most '/'-separated levels in a topic name or filter
+ */
+public record LimitsConfig(int maxConnections, int connectionRate, int publishRate, int maxSubscriptionsPerClient,
+                           int maxTopicLength, int maxTopicLevels) {
+
+    public static LimitsConfig defaults() {
+        return new LimitsConfig(0, 0, 0, 0, 65_535, 0);
+    }
+}
