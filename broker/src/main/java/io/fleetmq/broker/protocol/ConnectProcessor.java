@@ -177,7 +177,6 @@ final class ConnectProcessor {
                 return; // open() resumes, possibly later (a cluster claim)
             } else {
                 AuthResult.Refused refused = (AuthResult.Refused) result;
-                ctx.stats().authFailures.increment();
                 boolean bad = refused.refusal() == AuthResult.Refusal.BAD_CREDENTIALS;
                 // v5 0x86 Bad User Name or Password / 0x87 Not authorized; v3.1.1 return codes 4 / 5 [MQTT-3.2.2-...].
                 reject(conn, v5 ? (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD

@@ -34,7 +34,8 @@ final class HaproxyConfig {
         sb.append("  option httpchk GET /readyz\n");
         for (LocalClusterState.Node n : nodes) {
             sb.append("  server ").append(n.name()).append(' ').append(host).append(':').append(n.mqttPort())
-                    .append(" check port ").append(n.httpPort()).append(" inter 1s fall 2 rise 1\n");
+                    .append(" send-proxy-v2 check port ").append(n.httpPort())
+                    .append(" inter 1s fall 2 rise 1\n");
         }
         return sb.toString();
     }

@@ -93,7 +93,8 @@ public final class LocalClusterManager {
             stopAll(started, haproxyPid);
             throw e;
         }
-        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy, least connections, /readyz checks)%n",
+        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy: least connections, PROXY protocol v2, "
+                        + "/readyz checks)%n",
                 spec.nodes(), HOST, spec.endpointPort());
         out.println("  status: ./fleetmq cluster status    stop: ./fleetmq cluster down");
         out.flush();
@@ -117,7 +118,8 @@ public final class LocalClusterManager {
                 connections = c < 0 ? "?" : Long.toString(c);
                 try {
                     // Member names come from $SYS over MQTT, as any operator would read them.
-                    members = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000).getOrDefault("cluster/members", "?");
+                    members = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000, true)
+                            .getOrDefault("cluster/members", "?");
                 } catch (IOException e) {
                     members = "unreachable: " + e.getMessage();
                 }
@@ -168,7 +170,9 @@ public final class LocalClusterManager {
         for (String set : List.of("nodeName=" + name, "listeners.tcp.bind=" + HOST,
                 "listeners.tcp.port=" + mqttPort, "cluster.enabled=true", "cluster.bind=" + HOST,
                 "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds), "sys.interval=2s",
-                "http.bind=" + HOST, "http.port=" + httpPort)) {
+                "http.bind=" + HOST, "http.port=" + httpPort,
+                // HAProxy sends PROXY protocol v2, as the AWS NLB does: nodes see and log the real client address.
+                "listeners.tcp.proxyProtocol=true")) {
             cmd.add("--set");
             cmd.add(set);
         }

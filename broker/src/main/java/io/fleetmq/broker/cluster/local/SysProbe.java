@@ -37,7 +37,8 @@ final class SysProbe {
      * @return topic suffix (after {@code $SYS/broker/}) to value
      * @throws IOException when the node cannot be reached or refuses the connection
      */
-    static Map<String, String> read(String host, int port, int timeoutMillis) throws IOException {
+    static Map<String, String> read(String host, int port, int timeoutMillis, boolean proxyProtocol)
+            throws IOException {
         EmbeddedChannel codec = new EmbeddedChannel(new MqttDecoder(), MqttEncoder.INSTANCE);
         Map<String, String> values = new LinkedHashMap<>();
         try (Socket socket = new Socket()) {
@@ -45,6 +46,9 @@ final class SysProbe {
             socket.setSoTimeout(100);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
+            if (proxyProtocol) {
+                out.write(proxyV2Header(socket));
+            }
             send(codec, out, MqttMessageBuilders.connect().clientId("fleetmq-status-" + ProcessHandle.current().pid())
                     .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true).keepAlive(10).build());
             send(codec, out, MqttMessageBuilders.subscribe().messageId(1)
@@ -83,6 +87,23 @@ final class SysProbe {
             codec.finishAndReleaseAll();
         }
         return values;
+    }
+
+    /**
+     * A PROXY protocol v2 header (TCP over IPv4) naming this socket's own addresses: nodes behind HAProxy accept
+     * only connections that start with one.
+     */
+    private static byte[] proxyV2Header(Socket socket) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(28);
+        b.put(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+        b.put((byte) 0x21); // version 2, PROXY command
+        b.put((byte) 0x11); // AF_INET, STREAM
+        b.putShort((short) 12);
+        b.put(socket.getLocalAddress().getAddress());
+        b.put(socket.getInetAddress().getAddress());
+        b.putShort((short) socket.getLocalPort());
+        b.putShort((short) socket.getPort());
+        return b.array();
     }
 
     private static void send(EmbeddedChannel codec, OutputStream out, MqttMessage message) throws IOException {
