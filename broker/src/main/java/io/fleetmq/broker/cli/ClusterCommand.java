@@ -88,6 +88,11 @@ public final class ClusterCommand implements Callable<Integer> {
         @Option(names = "--http-base-port", defaultValue = "28080",
                 description = "HTTP port (/metrics, /readyz) of node-1; node-N gets base + N - 1 (default 28080).")
         int httpBasePort;
+        @Option(names = "--proxy-protocol", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "HAProxy sends PROXY protocol v2 and nodes require it, like the AWS NLB (default). "
+                        + "--no-proxy-protocol lets clients also connect to the nodes directly, e.g. a benchmark "
+                        + "with more connections than one HAProxy process can hold (two files each, 20,000 here).")
+        boolean proxyProtocol;
         @Option(names = "--config", paramLabel = "FILE",
                 description = "Broker configuration for every node (node name and ports are set per node).")
         Path config;
@@ -100,8 +105,8 @@ public final class ClusterCommand implements Callable<Integer> {
                 return FleetMqCli.BAD_INPUT;
             }
             return cluster.run(spec, m -> {
-                m.up(new LocalClusterManager.Spec(nodes, port, nodeBasePort, clusterBasePort, httpBasePort, config,
-                        List.of("-Xmx512m")));
+                m.up(new LocalClusterManager.Spec(nodes, port, nodeBasePort, clusterBasePort, httpBasePort,
+                        proxyProtocol, config, List.of("-Xmx512m")));
                 return true;
             });
         }

@@ -39,7 +39,7 @@ public final class LocalClusterManager {
 
     /** What to start. */
     public record Spec(int nodes, int endpointPort, int nodeBasePort, int clusterBasePort, int httpBasePort,
-                       Path config, List<String> javaOptions) {
+                       boolean proxyProtocol, Path config, List<String> javaOptions) {
     }
 
     public void up(Spec spec) throws IOException, InterruptedException, LocalClusterException {
@@ -83,19 +83,19 @@ public final class LocalClusterManager {
                 awaitMembers(n, names, 60);
             }
             Path cfg = dir.resolve("haproxy.cfg");
-            Files.writeString(cfg, HaproxyConfig.render(HOST, spec.endpointPort(), started, dir.resolve("haproxy.pid")),
-                    StandardCharsets.UTF_8);
+            Files.writeString(cfg, HaproxyConfig.render(HOST, spec.endpointPort(), started, dir.resolve("haproxy.pid"),
+                    spec.proxyProtocol()), StandardCharsets.UTF_8);
             haproxyPid = startHaproxy(haproxy, cfg);
             awaitPort(spec.endpointPort(), 10);
-            new LocalClusterState(HOST, spec.endpointPort(), haproxyPid, started).write(dir);
+            new LocalClusterState(HOST, spec.endpointPort(), haproxyPid, spec.proxyProtocol(), started).write(dir);
         } catch (IOException | InterruptedException | LocalClusterException | RuntimeException e) {
             // Nothing half-running: stop what was started before reporting.
             stopAll(started, haproxyPid);
             throw e;
         }
-        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy: least connections, PROXY protocol v2, "
-                        + "/readyz checks)%n",
-                spec.nodes(), HOST, spec.endpointPort());
+        out.printf("FleetMQ cluster of %d nodes ready: mqtt://%s:%d (HAProxy: least connections, %s, /readyz checks)%n",
+                spec.nodes(), HOST, spec.endpointPort(),
+                spec.proxyProtocol() ? "PROXY protocol v2" : "no PROXY protocol: nodes also reachable directly");
         out.println("  status: ./fleetmq cluster status    stop: ./fleetmq cluster down");
         out.flush();
     }
@@ -118,7 +118,7 @@ public final class LocalClusterManager {
                 connections = c < 0 ? "?" : Long.toString(c);
                 try {
                     // Member names come from $SYS over MQTT, as any operator would read them.
-                    members = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000, true)
+                    members = SysProbe.read(s.endpointHost(), n.mqttPort(), 3000, s.proxyProtocol())
                             .getOrDefault("cluster/members", "?");
                 } catch (IOException e) {
                     members = "unreachable: " + e.getMessage();
@@ -172,7 +172,7 @@ public final class LocalClusterManager {
                 "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds), "sys.interval=2s",
                 "http.bind=" + HOST, "http.port=" + httpPort,
                 // HAProxy sends PROXY protocol v2, as the AWS NLB does: nodes see and log the real client address.
-                "listeners.tcp.proxyProtocol=true")) {
+                "listeners.tcp.proxyProtocol=" + spec.proxyProtocol())) {
             cmd.add("--set");
             cmd.add(set);
         }

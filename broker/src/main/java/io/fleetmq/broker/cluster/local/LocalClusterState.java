@@ -15,7 +15,8 @@ import java.util.Properties;
  * What {@code fleetmq cluster up} started, so {@code status} and {@code down} find it again: one properties file in
  * the cluster directory, written atomically (temp file, then rename).
  */
-record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid, List<Node> nodes) {
+record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid, boolean proxyProtocol,
+                         List<Node> nodes) {
 
     static final String FILE = "cluster.properties";
 
@@ -27,6 +28,7 @@ record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid,
         p.setProperty("endpoint.host", endpointHost);
         p.setProperty("endpoint.port", Integer.toString(endpointPort));
         p.setProperty("haproxy.pid", Long.toString(haproxyPid));
+        p.setProperty("proxyProtocol", Boolean.toString(proxyProtocol));
         p.setProperty("nodes", Integer.toString(nodes.size()));
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
@@ -67,7 +69,7 @@ record LocalClusterState(String endpointHost, int endpointPort, long haproxyPid,
             }
             return new LocalClusterState(p.getProperty("endpoint.host"),
                     Integer.parseInt(p.getProperty("endpoint.port")), Long.parseLong(p.getProperty("haproxy.pid")),
-                    nodes);
+                    Boolean.parseBoolean(p.getProperty("proxyProtocol", "true")), nodes);
         } catch (RuntimeException e) {
             throw new IOException(file + ": not a cluster state file written by 'fleetmq cluster up' (" + e + ")");
         }
