@@ -1,0 +1,214 @@
+package io.fleetmq.image.build;
+
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.JibContainerBuilder;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
+import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
+import com.google.cloud.tools.jib.api.buildplan.FileEntry;
+import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
+import com.google.cloud.tools.jib.api.buildplan.Port;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
+import io.fleetmq.image.base.BaseImage;
+import io.fleetmq.image.dest.Destination;
+import io.fleetmq.image.dest.EcrRegistry;
+import io.fleetmq.image.manifest.ContainerTarget;
+import io.fleetmq.image.manifest.ImageManifest;
+import io.fleetmq.image.roles.RenderedFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Assembles the image with jib-core and sends it to its destination. Layers, lowest first: Java runtime (jlink),
+ * dependency jars, broker classes, rendered configuration with the SBOM and the data directory — ordered by how
+ * rarely they change, so a new broker build only replaces the small top layers. Reproducible by construction:
+ * every file time is {@link #FILE_TIME}, the creation time comes from the manifest, entries are added in sorted
+ * order, and labels are sorted.
+ */
+final class ContainerizeStep implements BuildStep {
+
+    /** Modification time of every file jib writes: 1970-01-01T00:00:01Z (jib's own default, stated explicitly). */
+    static final Instant FILE_TIME = Instant.ofEpochSecond(1);
+
+    @Override
+    public String name() {
+        return "build and send image";
+    }
+
+    @Override
+    public void run(BuildState state, Progress progress) throws Exception {
+        BuildRequest req = state.request();
+        ImageManifest manifest = req.manifest().manifest();
+        ContainerTarget target = manifest.container().orElseThrow();
+        ImageLayout layout = ImageLayout.of(manifest, req.manifest().brokerVars());
+        BrokerDistribution dist = state.distribution();
+
+        BaseImage base = state.base();
+        JibContainerBuilder builder = base instanceof BaseImage.Registry r
+                ? Jib.from(RegistryImage.named(r.reference()))
+                : Jib.from(TarImage.at(((BaseImage.DockerTar) base).path()));
+
+        Set<Platform> platforms = new LinkedHashSet<>();
+        req.effectivePlatforms().forEach(p -> platforms.add(new Platform(p.architecture(), p.os())));
+        builder.setPlatforms(platforms)
+                .setFormat(ImageFormat.Docker)
+                .setCreationTime(target.creationTime())
+                .setEntrypoint(layout.entrypoint(dist.dependencyJars()))
+                .setProgramArguments(List.of())
+                .setUser(layout.uid() + ":" + layout.gid())
+                .setWorkingDirectory(AbsoluteUnixPath.get(layout.dataDir()))
+                .setEnvironment(environment(layout))
+                .setExposedPorts(ports(layout))
+                .setLabels(ImageLayout.labels(manifest, target, req.sourceRevision(),
+                        base instanceof BaseImage.Registry r ? r.reference() : null));
+
+        if (state.runtimeDir() != null) {
+            builder.addFileEntriesLayer(treeLayer("runtime", state.runtimeDir(), layout.javaHome()));
+        }
+        builder.addFileEntriesLayer(dependenciesLayer(dist, layout));
+        builder.addFileEntriesLayer(treeLayer("classes", dist.classesDir(), layout.classesDir()));
+        builder.addFileEntriesLayer(configurationLayer(state, layout));
+
+        Path tarTmp = null;
+        Containerizer containerizer;
+        if (req.destination() instanceof Destination.Tar t) {
+            tarTmp = t.path().toAbsolutePath().resolveSibling("." + t.path().getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            containerizer = Containerizer.to(TarImage.at(tarTmp).named(target.repository() + ":" + manifest.version()));
+        } else {
+            containerizer = registryContainerizer(req, target, progress);
+        }
+        containerizer.setBaseImageLayersCache(req.cacheDir().resolve("jib/base"))
+                .setApplicationLayersCache(state.workDir().resolve("jib-app-cache"))
+                .setAllowInsecureRegistries(req.allowInsecureRegistries())
+                .setToolName("fleetmq-image-builder")
+                .addEventHandler(LogEvent.class, e -> {
+                    if (e.getLevel() == LogEvent.Level.WARN) {
+                        progress.report("jib: " + e.getMessage());
+                    }
+                })
+                .addEventHandler(ProgressEvent.class, new JibProgress(progress));
+        try {
+            JibContainer container = builder.containerize(containerizer);
+            if (tarTmp != null) {
+                // Written under a temporary name and moved: a failed build never leaves a half-written tar behind.
+                Files.move(tarTmp, ((Destination.Tar) req.destination()).path().toAbsolutePath(),
+                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            state.container(container);
+        } finally {
+            if (tarTmp != null) {
+                Files.deleteIfExists(tarTmp);
+            }
+        }
+    }
+
+    private static Containerizer registryContainerizer(BuildRequest req, ContainerTarget target, Progress progress)
+            throws Exception {
+        String version = req.manifest().manifest().version();
+        RegistryImage image;
+        String reference;
+        if (req.destination() instanceof Destination.Registry r) {
+            reference = r.reference();
+            image = RegistryImage.named(reference);
+        } else {
+            Destination.Ecr ecr = (Destination.Ecr) req.destination();
+            progress.report("ECR: ensuring repository " + ecr.repository() + " (tags immutable) and logging in");
+            EcrRegistry.Login login = EcrRegistry.prepare(ecr.repository());
+            reference = login.registry() + "/" + ecr.repository() + ":" + ecr.tag().orElse(version);
+            image = RegistryImage.named(reference)
+                    .addCredential(login.username(), login.password());
+        }
+        Containerizer c = Containerizer.to(image);
+        String primaryTag = ImageReference.parse(reference).getQualifier();
+        for (String tag : target.tags()) {
+            if (!tag.equals(primaryTag)) {
+                c.withAdditionalTag(tag);
+            }
+        }
+        return c;
+    }
+
+    private static Map<String, String> environment(ImageLayout layout) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA_HOME", layout.javaHome());
+        // No passwd entry is needed for the numeric user; HOME keeps tools from looking for one.
+        env.put("HOME", layout.dataDir());
+        return env;
+    }
+
+    private static Set<Port> ports(ImageLayout layout) {
+        Set<Port> ports = new LinkedHashSet<>();
+        layout.ports().forEach(p -> ports.add(Port.tcp(p)));
+        return ports;
+    }
+
+    private static FileEntriesLayer dependenciesLayer(BrokerDistribution dist, ImageLayout layout) {
+        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName("dependencies");
+        List<Path> jars = new ArrayList<>(dist.dependencyJars());
+        jars.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
+        for (Path jar : jars) {
+            b.addEntry(new FileEntry(jar, AbsoluteUnixPath.get(layout.libDir() + "/" + jar.getFileName()),
+                    FilePermissions.fromOctalString("644"), FILE_TIME, "0:0"));
+        }
+        return b.build();
+    }
+
+    /** Every regular file under {@code dir} (links followed), sorted, executables kept executable, owned by root. */
+    private static FileEntriesLayer treeLayer(String name, Path dir, String extractTo) throws IOException {
+        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(name);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path f : files) {
+            String rel = dir.relativize(f).toString();
+            String perms = Files.isExecutable(f) ? "755" : "644";
+            b.addEntry(new FileEntry(f, AbsoluteUnixPath.get(extractTo + "/" + rel), FilePermissions.fromOctalString(perms),
+                    FILE_TIME, "0:0"));
+        }
+        return b.build();
+    }
+
+    /** Rendered role templates, the SBOM, and the broker's writable data directory. */
+    private static FileEntriesLayer configurationLayer(BuildState state, ImageLayout layout) throws IOException {
+        Path staging = state.workDir().resolve("configuration");
+        Files.createDirectories(staging);
+        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName("configuration");
+        List<RenderedFile> files = new ArrayList<>(state.request().manifest().containerFiles());
+        files.sort((x, y) -> x.path().compareTo(y.path()));
+        int i = 0;
+        for (RenderedFile f : files) {
+            Path src = staging.resolve("rendered-" + (i++));
+            Files.write(src, f.content());
+            String perms = String.format("%03o", f.mode() & 0777);
+            b.addEntry(new FileEntry(src, AbsoluteUnixPath.get(f.path()), FilePermissions.fromOctalString(perms),
+                    FILE_TIME, layout.ownership(f)));
+        }
+        Path sbom = staging.resolve(ImageLayout.SBOM_NAME);
+        Files.write(sbom, state.sbom());
+        b.addEntry(new FileEntry(sbom, AbsoluteUnixPath.get(layout.sbomPath()), FilePermissions.fromOctalString("644"),
+                FILE_TIME, "0:0"));
+        Path data = Files.createDirectories(staging.resolve("data"));
+        b.addEntry(new FileEntry(data, AbsoluteUnixPath.get(layout.dataDir()), FilePermissions.fromOctalString("750"),
+                FILE_TIME, layout.uid() + ":" + layout.gid()));
+        return b.build();
+    }
+}
