@@ -35,16 +35,10 @@ public final class DebootstrapCache {
     /** The docker-save tar of the root filesystem {@code spec} describes, made (and cached) if needed. */
     public BaseImage.DockerTar ensure(BaseSpec.Debootstrap spec, String architecture, Consumer<String> progress)
             throws IOException, InterruptedException {
-        Path dir = cacheDir.resolve("rootfs");
-        String key = spec.suite() + "-" + spec.variant() + "-" + architecture + "-" + shortHash(spec.mirror() + " " + spec.include());
-        Path rootfs = dir.resolve(key);
-        Path tar = dir.resolve(key + ".docker.tar");
-        Path diffIdFile = dir.resolve(key + ".diffid");
-        Files.createDirectories(dir);
-        if (!Files.isDirectory(rootfs)) {
-            progress.accept("debootstrap --variant=" + spec.variant() + " " + spec.suite() + " (first run on this machine; cached in " + rootfs + ")");
-            debootstrap(spec, architecture, dir, rootfs);
-        }
+        Path rootfs = ensureRootfs(spec, architecture, progress);
+        Path dir = rootfs.getParent();
+        Path tar = dir.resolve(rootfs.getFileName() + ".docker.tar");
+        Path diffIdFile = dir.resolve(rootfs.getFileName() + ".diffid");
         if (!Files.isRegularFile(tar) || !Files.isRegularFile(diffIdFile)) {
             progress.accept("packing " + rootfs + " into a base layer");
             String diffId = RootfsTarWriter.write(rootfs, tar, architecture);
@@ -53,6 +47,20 @@ public final class DebootstrapCache {
             Files.move(tmp, diffIdFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return new BaseImage.DockerTar(tar, Files.readString(diffIdFile, StandardCharsets.UTF_8).trim());
+    }
+
+    /** The root filesystem directory {@code spec} describes, made with debootstrap on first use. */
+    public Path ensureRootfs(BaseSpec.Debootstrap spec, String architecture, Consumer<String> progress)
+            throws IOException, InterruptedException {
+        Path dir = cacheDir.resolve("rootfs");
+        String key = spec.suite() + "-" + spec.variant() + "-" + architecture + "-" + shortHash(spec.mirror() + " " + spec.include());
+        Path rootfs = dir.resolve(key);
+        Files.createDirectories(dir);
+        if (!Files.isDirectory(rootfs)) {
+            progress.accept("debootstrap --variant=" + spec.variant() + " " + spec.suite() + " (first run on this machine; cached in " + rootfs + ")");
+            debootstrap(spec, architecture, dir, rootfs);
+        }
+        return rootfs;
     }
 
     private static void debootstrap(BaseSpec.Debootstrap spec, String architecture, Path dir, Path rootfs)
@@ -78,7 +86,11 @@ public final class DebootstrapCache {
             throw new IOException("debootstrap " + spec.suite() + " failed" + (done ? " with exit code " + p.exitValue() : " (timed out)")
                     + "; see " + log + (isRoot() ? "" : " (debootstrap needs root)"));
         }
-        Files.move(tmp, rootfs, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, rootfs, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            deleteTree(tmp); // another build finished the same root filesystem first; keep that one
+        }
     }
 
     private static boolean isRoot() {

@@ -26,7 +26,7 @@ public final class ImageBuildRunner {
     /** The steps of a build, in order. */
     public static List<BuildStep> steps(BuildRequest request) {
         List<BuildStep> steps = new ArrayList<>(List.of(new ReadDistributionStep(), new SbomStep(), new PrepareBaseStep()));
-        if (request.manifest().manifest().runtime() instanceof RuntimeSpec.Jlink) {
+        if (request.manifest().manifest().containerRuntime() instanceof RuntimeSpec.Jlink) {
             steps.add(new RuntimeStep());
         }
         steps.add(new ContainerizeStep());

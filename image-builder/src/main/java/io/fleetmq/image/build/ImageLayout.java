@@ -30,7 +30,7 @@ public record ImageLayout(String home, String javaHome, String javaBinary, Strin
     }
 
     public static ImageLayout of(ImageManifest manifest, Map<String, Object> brokerVars) {
-        RuntimeSpec runtime = manifest.runtime();
+        RuntimeSpec runtime = manifest.containerRuntime();
         List<String> opts = new ArrayList<>();
         for (Object o : (List<?>) brokerVars.get("fleetmq_broker_java_opts")) {
             opts.add(String.valueOf(o));

@@ -19,7 +19,7 @@ final class PrepareBaseStep implements BuildStep {
     @Override
     public void run(BuildState state, Progress progress) throws Exception {
         BuildRequest req = state.request();
-        BaseSpec spec = req.manifest().manifest().base();
+        BaseSpec spec = req.manifest().manifest().containerBase();
         String arch = req.effectivePlatforms().get(0).architecture();
         BaseImage base;
         if (spec instanceof BaseSpec.RegistryImage r) {

@@ -13,7 +13,7 @@ final class RuntimeStep implements BuildStep {
 
     @Override
     public void run(BuildState state, Progress progress) throws Exception {
-        RuntimeSpec spec = state.request().manifest().manifest().runtime();
+        RuntimeSpec spec = state.request().manifest().manifest().containerRuntime();
         if (spec instanceof RuntimeSpec.Jlink j) {
             state.runtimeDir(new JlinkRuntimes(state.request().cacheDir()).ensure(state.request().javaHome(), j.modules()));
             progress.report("jlink runtime (" + String.join(",", j.modules()) + ") at " + j.javaHome());

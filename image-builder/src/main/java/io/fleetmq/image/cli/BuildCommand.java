@@ -137,10 +137,10 @@ final class BuildCommand implements Callable<Integer> {
         if (platforms.size() > 1 && request.destination() instanceof Destination.Tar) {
             return "a tar: destination holds one platform; build " + platforms + " one --platform at a time, or push to a registry";
         }
-        if (platforms.size() > 1 && !(m.base() instanceof BaseSpec.RegistryImage)) {
+        if (platforms.size() > 1 && !(m.containerBase() instanceof BaseSpec.RegistryImage)) {
             return "several platforms need a multi-platform registry base (base.image); this base has one platform";
         }
-        if (m.runtime() instanceof RuntimeSpec.Jlink) {
+        if (m.containerRuntime() instanceof RuntimeSpec.Jlink) {
             String host = hostArchitecture();
             for (Platform p : platforms) {
                 if (!p.architecture().equals(host)) {
@@ -186,8 +186,8 @@ final class BuildCommand implements Callable<Integer> {
         out.println("manifest     " + m.source() + " (sha256:" + m.sha256() + ")");
         out.println("destination  " + request.destination());
         out.println("platforms    " + request.effectivePlatforms());
-        out.println("base         " + describe(m.base()));
-        out.println("layers       " + (m.runtime() instanceof RuntimeSpec.Jlink j ? "runtime (jlink " + String.join(",", j.modules()) + " -> " + j.javaHome() + "), " : "")
+        out.println("base         " + describe(m.containerBase()));
+        out.println("layers       " + (m.containerRuntime() instanceof RuntimeSpec.Jlink j ? "runtime (jlink " + String.join(",", j.modules()) + " -> " + j.javaHome() + "), " : "")
                 + "dependencies -> " + layout.libDir() + ", classes -> " + layout.classesDir() + ", configuration");
         for (RenderedFile f : request.manifest().containerFiles()) {
             out.println("  file       " + f.path() + " (" + Integer.toOctalString(f.mode()) + ", " + layout.ownership(f) + ") from " + f.template());

@@ -9,13 +9,15 @@ import java.util.Optional;
 /**
  * A parsed {@code apiVersion: fleetmq.io/v1alpha1}, {@code kind: ImageManifest} file: immutable, and carrying the
  * line of every key so later checks (roles, templates, rendered configuration) can still point at the file.
+ * {@code base} and {@code runtime} describe the container image: present whenever {@code container} is (the parser
+ * makes sure), and optional in a manifest that only makes AMIs.
  *
  * @param source  the manifest file, as named on the command line
  * @param sha256  hex SHA-256 of the file's bytes; goes into the image as a label
  * @param lines   key path ({@code roles[0].vars.x}) to line number
  */
-public record ImageManifest(Path source, String sha256, String name, String version, BaseSpec base,
-                            RuntimeSpec runtime, List<RoleSpec> roles, Optional<ContainerTarget> container,
+public record ImageManifest(Path source, String sha256, String name, String version, Optional<BaseSpec> base,
+                            Optional<RuntimeSpec> runtime, List<RoleSpec> roles, Optional<ContainerTarget> container,
                             Optional<AmiTarget> ami, Map<String, Integer> lines) {
 
     public static final String API_VERSION = "fleetmq.io/v1alpha1";
@@ -32,6 +34,16 @@ public record ImageManifest(Path source, String sha256, String name, String vers
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(ami, "ami");
         lines = Map.copyOf(lines);
+    }
+
+    /** The base of a manifest with a container target. */
+    public BaseSpec containerBase() {
+        return base.orElseThrow(() -> new IllegalStateException("manifest has no base"));
+    }
+
+    /** The runtime of a manifest with a container target. */
+    public RuntimeSpec containerRuntime() {
+        return runtime.orElseThrow(() -> new IllegalStateException("manifest has no runtime"));
     }
 
     /** The line of {@code key}, or of its closest enclosing key that has one, or 1. */

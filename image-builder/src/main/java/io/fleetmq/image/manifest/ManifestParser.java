@@ -80,18 +80,22 @@ public final class ManifestParser {
         String name = matching(required(top, "name", root), NAME, "lower-case letters, digits, '.', '_', '-'");
         String version = matching(required(top, "version", root), VERSION, "a version such as 0.1.0 or 2026.11.1");
         Path dir = file.toAbsolutePath().getParent();
-        BaseSpec base = base(required(top, "base", root), dir);
-        RuntimeSpec runtime = runtime(required(top, "runtime", root));
-        List<RoleSpec> roles = roles(required(top, "roles", root));
-
         Value targetsNode = required(top, "targets", root);
         Map<String, Value> targets = targetsNode.mapping(List.of("container", "ami"));
         if (targets.isEmpty()) {
             throw targetsNode.error("needs at least one of container, ami");
         }
-        Optional<ContainerTarget> container = Optional.ofNullable(targets.get("container")).map(ManifestParser::container);
+        // base and runtime describe the container image; a manifest that only makes AMIs may leave them out.
+        boolean container = targets.containsKey("container");
+        Optional<BaseSpec> base = container || top.containsKey("base")
+                ? Optional.of(base(required(top, "base", root), dir)) : Optional.empty();
+        Optional<RuntimeSpec> runtime = container || top.containsKey("runtime")
+                ? Optional.of(runtime(required(top, "runtime", root))) : Optional.empty();
+        List<RoleSpec> roles = roles(required(top, "roles", root));
+
+        Optional<ContainerTarget> containerTarget = Optional.ofNullable(targets.get("container")).map(ManifestParser::container);
         Optional<AmiTarget> ami = Optional.ofNullable(targets.get("ami")).map(ManifestParser::ami);
-        return new ImageManifest(file, sha256(bytes), name, version, base, runtime, roles, container, ami, lines);
+        return new ImageManifest(file, sha256(bytes), name, version, base, runtime, roles, containerTarget, ami, lines);
     }
 
     private static BaseSpec base(Value node, Path dir) {

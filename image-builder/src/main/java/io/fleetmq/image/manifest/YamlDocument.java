@@ -51,7 +51,7 @@ public final class YamlDocument {
     }
 
     private Value wrap(Node node, String key) {
-        return new Value(this, node, key);
+        return new Value(this, node, key, -1);
     }
 
     /** One node with its key path ({@code roles[0].vars.fleetmq_broker_node_name}) and line. */
@@ -59,11 +59,14 @@ public final class YamlDocument {
         private final YamlDocument doc;
         private final Node node;
         private final String key;
+        private final int keyLine;
 
-        private Value(YamlDocument doc, Node node, String key) {
+        /** {@code keyLine}: 1-based line of the key this value belongs to, or -1 for list items and the root. */
+        private Value(YamlDocument doc, Node node, String key, int keyLine) {
             this.doc = doc;
             this.node = node;
             this.key = key;
+            this.keyLine = keyLine;
         }
 
         public String file() {
@@ -74,8 +77,9 @@ public final class YamlDocument {
             return key.isEmpty() ? "(document)" : key;
         }
 
+        /** The line of the key (a nested mapping starts on the next line, but the key is what a reader looks for). */
         public int line() {
-            return node.getStartMark().getLine() + 1;
+            return keyLine > 0 ? keyLine : node.getStartMark().getLine() + 1;
         }
 
         public ManifestException error(String problem) {
@@ -106,7 +110,14 @@ public final class YamlDocument {
                             "keys must be plain strings");
                 }
                 String childKey = key.isEmpty() ? k.getValue() : key + "." + k.getValue();
-                out.put(k.getValue(), doc.wrap(t.getValueNode(), childKey));
+                int line = k.getStartMark().getLine() + 1;
+                // compose() keeps duplicate keys (only the constructor would refuse them), so check here.
+                Value earlier = out.get(k.getValue());
+                if (earlier != null) {
+                    throw new ManifestException(doc.file, line, childKey,
+                            "duplicate key " + k.getValue() + " (first on line " + earlier.line() + ")");
+                }
+                out.put(k.getValue(), new Value(doc, t.getValueNode(), childKey, line));
             }
             return out;
         }
