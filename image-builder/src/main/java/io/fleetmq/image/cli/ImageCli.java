@@ -48,6 +48,8 @@ public final class ImageCli implements Callable<Integer> {
     /** The command line as {@link #main} runs it: short errors, usage after bad options. */
     public static CommandLine commandLine(ImageCli cli) {
         return new CommandLine(cli)
+                // Wide enough that example command lines are not broken in the middle of a path.
+                .setUsageHelpWidth(140)
                 .setExecutionExceptionHandler(new ShortErrorHandler())
                 .setParameterExceptionHandler((ex, args) -> {
                     CommandLine cmd = ex.getCommandLine();
