@@ -89,15 +89,24 @@ final class ContainerizeStep implements BuildStep {
 
         Path tarTmp = null;
         Containerizer containerizer;
+        boolean insecure = req.allowInsecureRegistries();
         if (req.destination() instanceof Destination.Tar t) {
             tarTmp = t.path().toAbsolutePath().resolveSibling("." + t.path().getFileName() + ".tmp-" + ProcessHandle.current().pid());
             containerizer = Containerizer.to(TarImage.at(tarTmp).named(target.repository() + ":" + manifest.version()));
+        } else if (req.destination() instanceof Destination.Ecr ecr) {
+            progress.report("ECR: ensuring repository " + ecr.repository() + " (tags immutable) and logging in");
+            EcrRegistry.Login login = EcrRegistry.prepare(ecr.repository(), req.env());
+            String reference = login.registry() + "/" + ecr.repository() + ":" + ecr.tag().orElse(manifest.version());
+            containerizer = withTags(Containerizer.to(RegistryImage.named(reference).addCredential(login.username(), login.password())),
+                    reference, target);
+            insecure |= login.plainHttp();
         } else {
-            containerizer = registryContainerizer(req, target, progress);
+            String reference = ((Destination.Registry) req.destination()).reference();
+            containerizer = withTags(Containerizer.to(RegistryImage.named(reference)), reference, target);
         }
         containerizer.setBaseImageLayersCache(req.cacheDir().resolve("jib/base"))
                 .setApplicationLayersCache(state.workDir().resolve("jib-app-cache"))
-                .setAllowInsecureRegistries(req.allowInsecureRegistries())
+                .setAllowInsecureRegistries(insecure)
                 .setToolName("fleetmq-image-builder")
                 .addEventHandler(LogEvent.class, e -> {
                     if (e.getLevel() == LogEvent.Level.WARN) {
@@ -120,23 +129,8 @@ final class ContainerizeStep implements BuildStep {
         }
     }
 
-    private static Containerizer registryContainerizer(BuildRequest req, ContainerTarget target, Progress progress)
-            throws Exception {
-        String version = req.manifest().manifest().version();
-        RegistryImage image;
-        String reference;
-        if (req.destination() instanceof Destination.Registry r) {
-            reference = r.reference();
-            image = RegistryImage.named(reference);
-        } else {
-            Destination.Ecr ecr = (Destination.Ecr) req.destination();
-            progress.report("ECR: ensuring repository " + ecr.repository() + " (tags immutable) and logging in");
-            EcrRegistry.Login login = EcrRegistry.prepare(ecr.repository());
-            reference = login.registry() + "/" + ecr.repository() + ":" + ecr.tag().orElse(version);
-            image = RegistryImage.named(reference)
-                    .addCredential(login.username(), login.password());
-        }
-        Containerizer c = Containerizer.to(image);
+    /** The manifest's tags besides the one in the destination reference (a registry holds them all). */
+    private static Containerizer withTags(Containerizer c, String reference, ContainerTarget target) throws Exception {
         String primaryTag = ImageReference.parse(reference).getQualifier();
         for (String tag : target.tags()) {
             if (!tag.equals(primaryTag)) {
