@@ -100,7 +100,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         BuildRequest request = new BuildRequest(validated, dest, ctx.brokerTarget(), cache != null ? cache : ctx.defaultCache(),
                 ctx.javaHome(), sourceRevision != null ? sourceRevision : gitRevision(ctx.home()), requested,
-                insecureRegistry || loopback(dest), ctx.env());
+                insecureRegistry || loopback(dest) || loopbackBase(validated.manifest()), ctx.env());
         String platformProblem = platformProblem(request);
         if (platformProblem != null) {
             throw new ParameterException(spec.commandLine(), platformProblem);
@@ -161,12 +161,18 @@ final class BuildCommand implements Callable<Integer> {
         };
     }
 
+    /** Plain HTTP is allowed without asking only on this machine's loopback (test and local registries). */
     private static boolean loopback(Destination dest) {
-        if (!(dest instanceof Destination.Registry r)) {
-            return false;
-        }
-        String host = r.reference().split("/", 2)[0].replaceFirst(":\\d+$", "");
-        return host.equals("127.0.0.1") || host.equals("localhost") || host.startsWith("127.");
+        return dest instanceof Destination.Registry r && loopbackHost(r.reference());
+    }
+
+    private static boolean loopbackBase(ImageManifest m) {
+        return m.base().orElse(null) instanceof BaseSpec.RegistryImage r && loopbackHost(r.reference());
+    }
+
+    private static boolean loopbackHost(String reference) {
+        String host = reference.split("/", 2)[0].replaceFirst(":\\d+$", "");
+        return host.equals("localhost") || host.startsWith("127.");
     }
 
     private static String gitRevision(Path home) {
