@@ -143,7 +143,7 @@ public final class ManifestValidator {
             // Empty environment: the check is about the file; FLEETMQ_* variables belong to the running container.
             ConfigLoader.load(tmp, List.of(), Map.of());
         } catch (ConfigException e) {
-            String message = e.getMessage().replace(tmp.toString(), config.path());
+            String message = e.getMessage().replace(tmp.toString(), config.path()).replaceFirst("^config error: ", "");
             throw manifest.error(key, "rendered " + config.template() + " is not a configuration the broker accepts: " + message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a temporary file to check the rendered configuration", e);
