@@ -257,7 +257,8 @@ class BrokerImageTest {
             if (!owner.isAlive()) {
                 throw new AssertionError("container exited with " + owner.exitValue() + ": " + Files.readString(work.resolve("container.log")));
             }
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(200);
