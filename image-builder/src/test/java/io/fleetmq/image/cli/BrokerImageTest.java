@@ -163,6 +163,24 @@ class BrokerImageTest {
     }
 
     @Test
+    void theExampleManifestPrintsTheSameDigestOnEveryBuild() throws IOException {
+        // Exactly what `./fleetmq image build --manifest image-builder/manifests/broker.yaml --to tar:...` does,
+        // default cache included (~/.cache/fleetmq, where buildOnce already made the debootstrap root filesystem).
+        String example = io.fleetmq.image.TestPaths.manifests().resolve("broker.yaml").toString();
+        String[] digests = new String[2];
+        for (int i = 0; i < 2; i++) {
+            Path tar = work.resolve("example-" + i + ".tar");
+            CliRun r = CliRun.run("build", "--manifest", example, "--to", "tar:" + tar);
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            String[] lines = r.out().strip().split("\n");
+            digests[i] = lines[lines.length - 1];
+            assertThat(tar).isRegularFile();
+        }
+        assertThat(digests[0]).matches("sha256:[0-9a-f]{64}").isEqualTo(digests[1]);
+        assertThat(Files.mismatch(work.resolve("example-0.tar"), work.resolve("example-1.tar"))).isEqualTo(-1L);
+    }
+
+    @Test
     void theProductionManifestsJreBaseFromDockerHubNeedsRegistryAccess() {
         // broker-production.yaml pins eclipse-temurin:17-jre by digest for linux/amd64 + linux/arm64. This machine
         // reaches no public container registry, so that exact build cannot run here; the registry-base code path
