@@ -92,12 +92,37 @@ final class InspectCommand implements Callable<Integer> {
         byte[] config = small.get(configName);
         out.println("image      " + t);
         out.println("tags       " + manifest.get("RepoTags"));
+        String digest = registryDigest(config, manifest.get("Layers"), sizes);
+        if (digest != null) {
+            out.println("digest     " + digest);
+        }
         out.println("image id   sha256:" + sha256(config));
         printConfig(json.readTree(config), out);
         int i = 0;
         for (JsonNode layer : manifest.get("Layers")) {
             out.printf("layer %d    %s (%d bytes)%n", i++, layer.asText(), sizes.getOrDefault(layer.asText(), -1L));
         }
+    }
+
+    /**
+     * The digest a registry gives this image once pushed: the SHA-256 of the Docker v2.2 manifest jib writes, which
+     * a jib tar lets us rebuild exactly (its layers are stored compressed, named by their digest). Null for tars
+     * written by other tools.
+     */
+    static String registryDigest(byte[] config, JsonNode layers, Map<String, Long> sizes) throws Exception {
+        StringBuilder m = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_MANIFEST + "\",\"config\":{"
+                + "\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"sha256:" + sha256(config)
+                + "\",\"size\":" + config.length + "},\"layers\":[");
+        for (int i = 0; i < layers.size(); i++) {
+            String name = layers.get(i).asText();
+            if (!name.matches("[0-9a-f]{64}\\.tar\\.gz") || !sizes.containsKey(name)) {
+                return null;
+            }
+            m.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:")
+                    .append(name, 0, 64).append("\",\"size\":").append(sizes.get(name)).append('}');
+        }
+        m.append("]}");
+        return "sha256:" + sha256(m.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void inspectRegistry(Destination.Registry r, PrintWriter out) throws Exception {

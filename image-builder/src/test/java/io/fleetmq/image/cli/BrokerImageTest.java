@@ -193,10 +193,11 @@ class BrokerImageTest {
     }
 
     @Test
-    void inspectingTheTarShowsTheRunningUserPortsAndLabels() {
+    void inspectingTheTarShowsTheDigestARegistryWouldGiveAndTheUserPortsAndLabels() {
         CliRun r = CliRun.run("inspect", "tar:" + tarA);
         assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(r.out()).contains("image id   " + resultA.get("imageId").asText())
+        assertThat(r.out()).contains("digest     " + resultA.get("digest").asText())
+                .contains("image id   " + resultA.get("imageId").asText())
                 .contains("user       10001:10001")
                 .contains("ports      1883/tcp 7800/tcp 8080/tcp 8883/tcp")
                 .contains("label      org.opencontainers.image.title=fleetmq-broker")
