@@ -163,6 +163,23 @@ class BrokerImageTest {
     }
 
     @Test
+    void aDockerSaveTarServesAsBase() throws IOException {
+        // Machines without registry access can start from a `docker save` tar; the image built above is one.
+        Path onTarBase = work.resolve("on-tar-base.yaml");
+        Files.writeString(onTarBase, Files.readString(manifest)
+                .replaceFirst("base:\n  rootfs:\n    path: .*\n", "base:\n  dockerTar: " + tarA + "\n")
+                .replaceFirst("runtime:\n  jlink:\n    modules: .*\n", "runtime:\n  base:\n    javaHome: /opt/java\n")
+                .replace("fleetmq_broker_node_name: image-test", "fleetmq_broker_node_name: on-tar-base"));
+        Path out = work.resolve("on-tar-base.tar");
+        CliRun r = CliRun.run("build", "--manifest", onTarBase.toString(), "--to", "tar:" + out, "--cache", work.resolve("cache-d").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("[3/4] prepare base: docker-save tar " + tarA);
+        CliRun inspect = CliRun.run("inspect", "tar:" + out);
+        // The base's five layers, then this build's dependencies, classes and configuration (no runtime layer).
+        assertThat(inspect.out()).contains("layer 7 ").doesNotContain("layer 8 ").contains("[\"/opt/java/bin/java\"");
+    }
+
+    @Test
     void theExampleManifestPrintsTheSameDigestOnEveryBuild() throws IOException {
         // Exactly what `./fleetmq image build --manifest image-builder/manifests/broker.yaml --to tar:...` does,
         // default cache included (~/.cache/fleetmq, where buildOnce already made the debootstrap root filesystem).
