@@ -5,6 +5,7 @@ import io.fleetmq.image.base.DebootstrapCache;
 import io.fleetmq.image.base.RootfsTarWriter;
 import io.fleetmq.image.manifest.BaseSpec;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -27,7 +28,7 @@ final class PrepareBaseStep implements BuildStep {
             progress.report("registry image " + r.reference());
         } else if (spec instanceof BaseSpec.DockerTar t) {
             if (!Files.isRegularFile(t.path())) {
-                throw new java.io.IOException("base docker tar " + t.path() + " does not exist");
+                throw new IOException("base docker tar " + t.path() + " does not exist");
             }
             base = new BaseImage.DockerTar(t.path(), null);
             progress.report("docker-save tar " + t.path());
