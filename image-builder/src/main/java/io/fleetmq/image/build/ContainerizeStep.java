@@ -40,13 +40,10 @@ import java.util.stream.Stream;
  * Assembles the image with jib-core and sends it to its destination. Layers, lowest first: Java runtime (jlink),
  * dependency jars, broker classes, rendered configuration with the SBOM and the data directory — ordered by how
  * rarely they change, so a new broker build only replaces the small top layers. Reproducible by construction:
- * every file time is {@link #FILE_TIME}, the creation time comes from the manifest, entries are added in sorted
+ * every file time is {@link ImageLayers#FILE_TIME}, the creation time comes from the manifest, entries are added in sorted
  * order, and labels are sorted.
  */
 final class ContainerizeStep implements BuildStep {
-
-    /** Modification time of every file jib writes: 1970-01-01T00:00:01Z (jib's own default, stated explicitly). */
-    static final Instant FILE_TIME = Instant.ofEpochSecond(1);
 
     @Override
     public String name() {
@@ -81,11 +78,11 @@ final class ContainerizeStep implements BuildStep {
                         base instanceof BaseImage.Registry r ? r.reference() : null));
 
         if (state.runtimeDir() != null) {
-            builder.addFileEntriesLayer(treeLayer("runtime", state.runtimeDir(), layout.javaHome()));
+            builder.addFileEntriesLayer(ImageLayers.tree("runtime", state.runtimeDir(), layout.javaHome()));
         }
-        builder.addFileEntriesLayer(dependenciesLayer(dist, layout));
-        builder.addFileEntriesLayer(treeLayer("classes", dist.classesDir(), layout.classesDir()));
-        builder.addFileEntriesLayer(configurationLayer(state, layout));
+        builder.addFileEntriesLayer(ImageLayers.dependencies(dist, layout));
+        builder.addFileEntriesLayer(ImageLayers.tree("classes", dist.classesDir(), layout.classesDir()));
+        builder.addFileEntriesLayer(ImageLayers.configuration(state, layout));
 
         Path tarTmp = null;
         Containerizer containerizer;
@@ -152,57 +149,5 @@ final class ContainerizeStep implements BuildStep {
         Set<Port> ports = new LinkedHashSet<>();
         layout.ports().forEach(p -> ports.add(Port.tcp(p)));
         return ports;
-    }
-
-    private static FileEntriesLayer dependenciesLayer(BrokerDistribution dist, ImageLayout layout) {
-        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName("dependencies");
-        List<Path> jars = new ArrayList<>(dist.dependencyJars());
-        jars.sort((x, y) -> x.getFileName().toString().compareTo(y.getFileName().toString()));
-        for (Path jar : jars) {
-            b.addEntry(new FileEntry(jar, AbsoluteUnixPath.get(layout.libDir() + "/" + jar.getFileName()),
-                    FilePermissions.fromOctalString("644"), FILE_TIME, "0:0"));
-        }
-        return b.build();
-    }
-
-    /** Every regular file under {@code dir} (links followed), sorted, executables kept executable, owned by root. */
-    private static FileEntriesLayer treeLayer(String name, Path dir, String extractTo) throws IOException {
-        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName(name);
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path f : files) {
-            String rel = dir.relativize(f).toString();
-            String perms = Files.isExecutable(f) ? "755" : "644";
-            b.addEntry(new FileEntry(f, AbsoluteUnixPath.get(extractTo + "/" + rel), FilePermissions.fromOctalString(perms),
-                    FILE_TIME, "0:0"));
-        }
-        return b.build();
-    }
-
-    /** Rendered role templates, the SBOM, and the broker's writable data directory. */
-    private static FileEntriesLayer configurationLayer(BuildState state, ImageLayout layout) throws IOException {
-        Path staging = state.workDir().resolve("configuration");
-        Files.createDirectories(staging);
-        FileEntriesLayer.Builder b = FileEntriesLayer.builder().setName("configuration");
-        List<RenderedFile> files = new ArrayList<>(state.request().manifest().containerFiles());
-        files.sort((x, y) -> x.path().compareTo(y.path()));
-        int i = 0;
-        for (RenderedFile f : files) {
-            Path src = staging.resolve("rendered-" + (i++));
-            Files.write(src, f.content());
-            String perms = String.format("%03o", f.mode() & 0777);
-            b.addEntry(new FileEntry(src, AbsoluteUnixPath.get(f.path()), FilePermissions.fromOctalString(perms),
-                    FILE_TIME, layout.ownership(f)));
-        }
-        Path sbom = staging.resolve(ImageLayout.SBOM_NAME);
-        Files.write(sbom, state.sbom());
-        b.addEntry(new FileEntry(sbom, AbsoluteUnixPath.get(layout.sbomPath()), FilePermissions.fromOctalString("644"),
-                FILE_TIME, "0:0"));
-        Path data = Files.createDirectories(staging.resolve("data"));
-        b.addEntry(new FileEntry(data, AbsoluteUnixPath.get(layout.dataDir()), FilePermissions.fromOctalString("750"),
-                FILE_TIME, layout.uid() + ":" + layout.gid()));
-        return b.build();
     }
 }
