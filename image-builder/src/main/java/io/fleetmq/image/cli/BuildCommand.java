@@ -87,6 +87,12 @@ final class BuildCommand implements Callable<Integer> {
             for (String p : platforms) {
                 requested.add(ManifestParser.platform(p.trim()));
             }
+            if (dest instanceof Destination.Tar t) {
+                Path parent = t.path().toAbsolutePath().getParent();
+                if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+                    throw new IllegalArgumentException("tar: directory " + parent + " does not exist");
+                }
+            }
             if (!output.equals("text") && !output.equals("json")) {
                 throw new IllegalArgumentException("--output must be text or json, got \"" + output + "\"");
             }

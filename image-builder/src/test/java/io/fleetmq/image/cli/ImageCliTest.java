@@ -75,6 +75,47 @@ class ImageCliTest {
     }
 
     @Test
+    void aTarDestinationInAMissingDirectoryIsBadInput() {
+        CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:" + tmp.resolve("no/such/dir/x.tar"));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("fleetmq image: tar: directory " + tmp.resolve("no/such/dir") + " does not exist");
+    }
+
+    @Test
+    void anUnreachableRegistryIsAFailureInOneLine() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Path manifest = tmp.resolve("tiny.yaml");
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs/bin"));
+        Files.writeString(rootfs.resolve("sh"), "not a shell");
+        Files.writeString(manifest, """
+                apiVersion: fleetmq.io/v1alpha1
+                kind: ImageManifest
+                name: fleetmq-broker
+                version: 0.1.0
+                base:
+                  rootfs:
+                    path: %s
+                runtime:
+                  jlink:
+                    modules: [java.base]
+                roles:
+                  - name: fleetmq_broker
+                targets:
+                  container:
+                    repository: fleetmq/broker
+                """.formatted(tmp.resolve("rootfs")));
+        CliRun r = CliRun.run("build", "--manifest", manifest.toString(), "--to", "registry:127.0.0.1:" + closed + "/fleetmq/broker:0.1.0",
+                "--cache", tmp.resolve("cache").toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        String[] lines = r.err().strip().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("fleetmq image: ").contains("127.0.0.1:" + closed);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void aTarDestinationTakesOnePlatform() {
         CliRun r = CliRun.run("build", "--manifest", example("broker-production.yaml"), "--to", "tar:" + tmp.resolve("x.tar"));
         assertThat(r.exitCode()).isEqualTo(2);
