@@ -47,6 +47,8 @@ class BrokerImageTest {
     static void buildOnce() throws Exception {
         Processes.assumeRoot("make a Debian root filesystem with debootstrap");
         Processes.assumeTools("make the Debian root filesystem the image is built on", "debootstrap");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(System.getProperty("java.home"), "jmods")),
+                "the JDK running the tests has no jmods for jlink (apt-get install openjdk-17-jdk-headless)");
         work = Files.createTempDirectory("fleetmq-image-test-");
         Path userCache = Path.of(System.getProperty("user.home"), ".cache", "fleetmq");
         Path rootfs = new DebootstrapCache(userCache).ensureRootfs(
