@@ -74,6 +74,7 @@ public final class ManifestValidator {
                         + " role applied to it (it defines the user, paths and configuration of the broker)");
             }
             checkBrokerConfig(manifest, "roles[" + brokerIndex + "].vars", roleVars.get(BROKER_ROLE), containerFiles);
+            checkOwners(manifest, "roles[" + brokerIndex + "].vars", roleVars.get(BROKER_ROLE), containerFiles);
         }
         return new ValidatedManifest(manifest, roleVars, containerFiles);
     }
@@ -154,6 +155,25 @@ public final class ManifestValidator {
                 } catch (IOException ignored) {
                     // a leftover temp file is harmless; the check's answer matters more
                 }
+            }
+        }
+    }
+
+    /**
+     * Files in an image carry numeric owners; only names the build can map are allowed: root, the broker's user and
+     * group, or numbers.
+     */
+    private static void checkOwners(ImageManifest manifest, String key, Map<String, Object> vars, List<RenderedFile> files) {
+        Set<String> users = Set.of("root", String.valueOf(vars.get("fleetmq_broker_user")));
+        Set<String> groups = Set.of("root", String.valueOf(vars.get("fleetmq_broker_group")));
+        for (RenderedFile f : files) {
+            if (!users.contains(f.owner()) && !f.owner().matches("\\d+")) {
+                throw manifest.error(key, f.template() + " is rendered to " + f.path() + " owned by " + f.owner()
+                        + "; in an image the owner must be root, " + vars.get("fleetmq_broker_user") + " or a number");
+            }
+            if (!groups.contains(f.group()) && !f.group().matches("\\d+")) {
+                throw manifest.error(key, f.template() + " is rendered to " + f.path() + " with group " + f.group()
+                        + "; in an image the group must be root, " + vars.get("fleetmq_broker_group") + " or a number");
             }
         }
     }

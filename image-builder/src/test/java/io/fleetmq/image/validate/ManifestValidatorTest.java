@@ -156,6 +156,16 @@ class ManifestValidatorTest {
     }
 
     @Test
+    void aTemplateOwnedByAUserTheImageDoesNotHaveIsRefused() throws IOException {
+        Path roles = copyRoles();
+        Path tasks = roles.resolve("fleetmq_broker/tasks/configure.yml");
+        Files.writeString(tasks, Files.readString(tasks).replace("owner: root", "owner: www-data"));
+        assertThatThrownBy(() -> validate(MANIFEST, roles))
+                .hasMessageStartingWith("m.yaml:14: roles[0].vars: ")
+                .hasMessageContaining("owned by www-data; in an image the owner must be root, fleetmq or a number");
+    }
+
+    @Test
     void aContainerTargetNeedsTheBrokerRole() throws IOException {
         Path roles = copyRoles();
         Path other = Files.createDirectories(roles.resolve("other_role/tasks"));
