@@ -113,7 +113,11 @@ final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (dryRun) {
-            printPlan(out, request);
+            if (output.equals("json")) {
+                printPlanJson(out, request);
+            } else {
+                printPlan(out, request);
+            }
             return ImageCli.OK;
         }
         PrintWriter err = spec.commandLine().getErr();
@@ -211,6 +215,34 @@ final class BuildCommand implements Callable<Integer> {
                 + ImageLayout.MAIN_CLASS + " broker --config " + layout.configFile());
         ImageLayout.labels(m, m.container().orElseThrow(), request.sourceRevision(), null)
                 .forEach((k, v) -> out.println("label        " + k + "=" + v));
+        out.flush();
+    }
+
+    private static void printPlanJson(PrintWriter out, BuildRequest request) throws Exception {
+        ImageManifest m = request.manifest().manifest();
+        ImageLayout layout = ImageLayout.of(m, request.manifest().brokerVars());
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode plan = mapper.createObjectNode();
+        plan.put("dryRun", true);
+        plan.put("manifest", m.source().toString());
+        plan.put("manifestDigest", "sha256:" + m.sha256());
+        plan.put("destination", request.destination().toString());
+        request.effectivePlatforms().forEach(p -> plan.withArray("platforms").add(p.toString()));
+        plan.put("base", describe(m.containerBase()));
+        ObjectNode files = plan.putObject("files");
+        for (RenderedFile f : request.manifest().containerFiles()) {
+            ObjectNode file = files.putObject(f.path());
+            file.put("mode", String.format("%04o", f.mode()));
+            file.put("owner", layout.ownership(f));
+            file.put("template", f.template());
+        }
+        plan.put("sbom", layout.sbomPath());
+        plan.put("user", layout.uid() + ":" + layout.gid());
+        layout.ports().forEach(p -> plan.withArray("ports").add(p));
+        layout.entrypoint(List.of()).forEach(e -> plan.withArray("entrypoint").add(e));
+        ObjectNode labels = plan.putObject("labels");
+        ImageLayout.labels(m, m.container().orElseThrow(), request.sourceRevision(), null).forEach(labels::put);
+        out.println(mapper.writeValueAsString(plan));
         out.flush();
     }
 

@@ -32,6 +32,10 @@ final class ShortErrorHandler implements IExecutionExceptionHandler {
             t = t.getCause();
         }
         String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        if (t instanceof java.nio.file.FileSystemException) {
+            // Their message is just the path; the type says what happened to it.
+            msg = t.getClass().getSimpleName() + ": " + msg;
+        }
         return msg.replace('\n', ' ').trim();
     }
 
