@@ -51,14 +51,28 @@ public final class ImageBuildRunner {
             }
             return BuildResult.of(request, state);
         } finally {
-            deleteTree(work);
+            deleteQuietly(work);
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * Best effort, and never throwing: after a failed push jib's worker threads may still be writing into the
+     * scratch directory, and an exception from here would replace the one that says what really went wrong.
+     * A scratch directory left behind under the cache is harmless.
+     */
+    private static void deleteQuietly(Path dir) {
+        for (int attempt = 0; attempt < 3 && Files.exists(dir); attempt++) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
