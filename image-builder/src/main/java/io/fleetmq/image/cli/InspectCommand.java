@@ -29,7 +29,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what an image is: digest (registry), image id, entrypoint, user, ports, labels, layers.",
+        description = {"Show what an image is: digest, image id, platform, user, entrypoint, ports, labels, layers.",
                 "REF is tar:PATH (a docker-save tar) or registry:HOST/REPO:TAG (anonymous pull, e.g. a loopback registry)."},
         footer = {"", "Examples:", "  ./fleetmq image inspect tar:/tmp/broker.tar",
                 "  ./fleetmq image inspect registry:127.0.0.1:5000/fleetmq/broker:0.1.0"})
