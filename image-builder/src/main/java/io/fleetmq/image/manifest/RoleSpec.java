@@ -1,6 +1,5 @@
 package io.fleetmq.image.manifest;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,9 @@ public record RoleSpec(String name, Map<String, Object> vars, Set<Target> applie
     public RoleSpec {
         Objects.requireNonNull(name, "name");
         // LinkedHashMap keeps the file's order; values may be null (YAML null), which Map.copyOf refuses.
-        vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frozen = (Map<String, Object>) Immutables.deepCopy(vars);
+        vars = frozen;
         appliesTo = Set.copyOf(appliesTo);
     }
 

@@ -1,8 +1,8 @@
 package io.fleetmq.image.roles;
 
+import io.fleetmq.image.manifest.Immutables;
+
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +17,9 @@ public record Role(String name, Path dir, Map<String, Object> defaults, Map<Stri
     public Role {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(dir, "dir");
-        defaults = Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> frozen = (Map<String, Object>) Immutables.deepCopy(defaults);
+        defaults = frozen;
         defaultLines = Map.copyOf(defaultLines);
         templateTasks = List.copyOf(templateTasks);
     }

@@ -1,6 +1,7 @@
 package io.fleetmq.image.validate;
 
 import io.fleetmq.image.manifest.ImageManifest;
+import io.fleetmq.image.manifest.Immutables;
 import io.fleetmq.image.roles.RenderedFile;
 
 import java.util.Collections;
@@ -19,7 +20,11 @@ public record ValidatedManifest(ImageManifest manifest, Map<String, Map<String, 
     public ValidatedManifest {
         Objects.requireNonNull(manifest, "manifest");
         Map<String, Map<String, Object>> copy = new LinkedHashMap<>();
-        roleVars.forEach((k, v) -> copy.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+        roleVars.forEach((k, v) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> frozen = (Map<String, Object>) Immutables.deepCopy(v);
+            copy.put(k, frozen);
+        });
         roleVars = Collections.unmodifiableMap(copy);
         containerFiles = List.copyOf(containerFiles);
     }

@@ -89,6 +89,12 @@ class ManifestParserTest {
         assertThatThrownBy(() -> m.roles().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> m.roles().get(0).vars().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> m.container().orElseThrow().tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        ImageManifest withList = parse(GOOD.replace("      fleetmq_broker_node_name: edge-1\n",
+                "      fleetmq_broker_node_name: edge-1\n      fleetmq_broker_java_opts: [-Xmx1g]\n"));
+        @SuppressWarnings("unchecked")
+        List<Object> opts = (List<Object>) withList.roles().get(0).vars().get("fleetmq_broker_java_opts");
+        assertThat(opts).containsExactly("-Xmx1g");
+        assertThatThrownBy(() -> opts.add("-Xms1g")).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
