@@ -1,6 +1,5 @@
 package io.fleetmq.image.manifest;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,7 @@ public record RoleSpec(String name, Map<String, Object> vars, Set<Target> applie
 
     public RoleSpec {
         Objects.requireNonNull(name, "name");
-        // LinkedHashMap keeps the file's order; values may be null (YAML null), which Map.copyOf refuses.
+        // A deep copy keeping the file's order; values may be null (YAML null), which Map.copyOf refuses.
         @SuppressWarnings("unchecked")
         Map<String, Object> frozen = (Map<String, Object>) Immutables.deepCopy(vars);
         vars = frozen;
