@@ -53,11 +53,13 @@ public final class DebootstrapCache {
     public Path ensureRootfs(BaseSpec.Debootstrap spec, String architecture, Consumer<String> progress)
             throws IOException, InterruptedException {
         Path dir = cacheDir.resolve("rootfs");
-        String key = spec.suite() + "-" + spec.variant() + "-" + architecture + "-" + shortHash(spec.mirror() + " " + spec.include());
+        String key = spec.suite() + "-" + spec.variant() + "-" + architecture + "-" + shortHash(spec.mirror() + " "
+                + spec.include());
         Path rootfs = dir.resolve(key);
         Files.createDirectories(dir);
         if (!Files.isDirectory(rootfs)) {
-            progress.accept("debootstrap --variant=" + spec.variant() + " " + spec.suite() + " (first run on this machine; cached in " + rootfs + ")");
+            progress.accept("debootstrap --variant=" + spec.variant() + " " + spec.suite()
+                    + " (first run on this machine; cached in " + rootfs + ")");
             debootstrap(spec, architecture, dir, rootfs);
         }
         return rootfs;
@@ -67,7 +69,8 @@ public final class DebootstrapCache {
             throws IOException, InterruptedException {
         Path tmp = Files.createTempDirectory(dir, ".debootstrap-");
         Path log = dir.resolve(rootfs.getFileName() + ".debootstrap.log");
-        List<String> cmd = new ArrayList<>(List.of("debootstrap", "--variant=" + spec.variant(), "--arch=" + architecture));
+        List<String> cmd = new ArrayList<>(List.of("debootstrap", "--variant=" + spec.variant(), "--arch="
+                + architecture));
         if (!spec.include().isEmpty()) {
             cmd.add("--include=" + String.join(",", spec.include()));
         }
@@ -77,13 +80,15 @@ public final class DebootstrapCache {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
             deleteTree(tmp);
-            throw new IOException("cannot run debootstrap (install it: apt-get install debootstrap): " + e.getMessage(), e);
+            throw new IOException("cannot run debootstrap (install it: apt-get install debootstrap): "
+                    + e.getMessage(), e);
         }
         boolean done = p.waitFor(20, TimeUnit.MINUTES);
         if (!done || p.exitValue() != 0) {
             p.destroyForcibly();
             deleteTree(tmp);
-            throw new IOException("debootstrap " + spec.suite() + " failed" + (done ? " with exit code " + p.exitValue() : " (timed out)")
+            throw new IOException("debootstrap " + spec.suite() + " failed" + (done ? " with exit code "
+                    + p.exitValue() : " (timed out)")
                     + "; see " + log + (isRoot() ? "" : " (debootstrap needs root)"));
         }
         try {

@@ -31,7 +31,8 @@ public final class JlinkRuntimes {
             throw new IOException("no jlink in " + javaHome + " (a full JDK 17 is needed to make the runtime layer)");
         }
         Path release = javaHome.resolve("release");
-        String jdk = Files.isRegularFile(release) ? Files.readString(release, StandardCharsets.UTF_8) : javaHome.toString();
+        String jdk = Files.isRegularFile(release) ? Files.readString(release, StandardCharsets.UTF_8)
+                : javaHome.toString();
         Path dir = cacheDir.resolve("jlink");
         Path runtime = dir.resolve(hash(jdk + "\n" + String.join(",", modules)));
         if (Files.isRegularFile(runtime.resolve("bin/java"))) {
@@ -60,7 +61,8 @@ public final class JlinkRuntimes {
 
     private static String hash(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -37,7 +37,8 @@ public record BrokerDistribution(Path classesDir, List<Path> dependencyJars) {
         for (String entry : text.isEmpty() ? new String[0] : text.split(java.io.File.pathSeparator)) {
             Path jar = Path.of(entry.trim());
             if (!Files.isRegularFile(jar)) {
-                throw new IOException(classpath + " lists " + jar + ", which does not exist (run the broker build again)");
+                throw new IOException(classpath + " lists " + jar
+                        + ", which does not exist (run the broker build again)");
             }
             // Jars share one directory in the image, so two with the same file name would overwrite each other.
             if (!names.add(jar.getFileName().toString())) {

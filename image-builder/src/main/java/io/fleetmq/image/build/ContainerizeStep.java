@@ -40,8 +40,8 @@ import java.util.stream.Stream;
  * Assembles the image with jib-core and sends it to its destination. Layers, lowest first: Java runtime (jlink),
  * dependency jars, broker classes, rendered configuration with the SBOM and the data directory — ordered by how
  * rarely they change, so a new broker build only replaces the small top layers. Reproducible by construction:
- * every file time is {@link ImageLayers#FILE_TIME}, the creation time comes from the manifest, entries are added in sorted
- * order, and labels are sorted.
+ * every file time is {@link ImageLayers#FILE_TIME}, the creation time comes from the manifest, entries are added
+ * in sorted order, and labels are sorted.
  */
 final class ContainerizeStep implements BuildStep {
 
@@ -88,13 +88,15 @@ final class ContainerizeStep implements BuildStep {
         Containerizer containerizer;
         boolean insecure = req.allowInsecureRegistries();
         if (req.destination() instanceof Destination.Tar t) {
-            tarTmp = t.path().toAbsolutePath().resolveSibling("." + t.path().getFileName() + ".tmp-" + ProcessHandle.current().pid());
+            tarTmp = t.path().toAbsolutePath().resolveSibling("." + t.path().getFileName() + ".tmp-"
+                    + ProcessHandle.current().pid());
             containerizer = Containerizer.to(TarImage.at(tarTmp).named(target.repository() + ":" + manifest.version()));
         } else if (req.destination() instanceof Destination.Ecr ecr) {
             progress.report("ECR: ensuring repository " + ecr.repository() + " (tags immutable) and logging in");
             EcrRegistry.Login login = EcrRegistry.prepare(ecr.repository(), req.env());
             String reference = login.registry() + "/" + ecr.repository() + ":" + ecr.tag().orElse(manifest.version());
-            containerizer = withTags(Containerizer.to(RegistryImage.named(reference).addCredential(login.username(), login.password())),
+            containerizer = withTags(Containerizer.to(RegistryImage.named(reference).addCredential(login.username(),
+                    login.password())),
                     reference, target);
             insecure |= login.plainHttp();
         } else {

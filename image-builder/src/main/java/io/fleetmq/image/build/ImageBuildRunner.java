@@ -25,7 +25,8 @@ public final class ImageBuildRunner {
 
     /** The steps of a build, in order. */
     public static List<BuildStep> steps(BuildRequest request) {
-        List<BuildStep> steps = new ArrayList<>(List.of(new ReadDistributionStep(), new SbomStep(), new PrepareBaseStep()));
+        List<BuildStep> steps = new ArrayList<>(List.of(new ReadDistributionStep(), new SbomStep(),
+                new PrepareBaseStep()));
         if (request.manifest().manifest().containerRuntime() instanceof RuntimeSpec.Jlink) {
             steps.add(new RuntimeStep());
         }
@@ -43,7 +44,8 @@ public final class ImageBuildRunner {
                 BuildStep step = steps.get(i);
                 int n = i + 1;
                 long start = System.nanoTime();
-                listener.onEvent(new BuildEvent(n, steps.size(), step.name(), BuildEvent.Kind.STARTED, "", Duration.ZERO));
+                listener.onEvent(new BuildEvent(n, steps.size(), step.name(), BuildEvent.Kind.STARTED, "",
+                        Duration.ZERO));
                 step.run(state, message -> listener.onEvent(new BuildEvent(n, steps.size(), step.name(),
                         BuildEvent.Kind.PROGRESS, message, Duration.ofNanos(System.nanoTime() - start))));
                 listener.onEvent(new BuildEvent(n, steps.size(), step.name(), BuildEvent.Kind.FINISHED, "done",

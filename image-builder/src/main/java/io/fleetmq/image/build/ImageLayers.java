@@ -48,7 +48,8 @@ final class ImageLayers {
         for (Path f : files) {
             String rel = dir.relativize(f).toString();
             String perms = Files.isExecutable(f) ? "755" : "644";
-            b.addEntry(new FileEntry(f, AbsoluteUnixPath.get(extractTo + "/" + rel), FilePermissions.fromOctalString(perms),
+            b.addEntry(new FileEntry(f, AbsoluteUnixPath.get(extractTo + "/" + rel),
+                    FilePermissions.fromOctalString(perms),
                     FILE_TIME, "0:0"));
         }
         return b.build();

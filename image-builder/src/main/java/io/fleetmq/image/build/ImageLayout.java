@@ -37,7 +37,8 @@ public record ImageLayout(String home, String javaHome, String javaBinary, Strin
         }
         return new ImageLayout(str(brokerVars, "fleetmq_broker_home"),
                 runtime instanceof RuntimeSpec.Jlink j ? j.javaHome() : ((RuntimeSpec.FromBase) runtime).javaHome(),
-                runtime.javaBinary(), str(brokerVars, "fleetmq_broker_config_file"), str(brokerVars, "fleetmq_broker_data_dir"),
+                runtime.javaBinary(), str(brokerVars, "fleetmq_broker_config_file"), str(brokerVars,
+                        "fleetmq_broker_data_dir"),
                 num(brokerVars, "fleetmq_broker_uid"), num(brokerVars, "fleetmq_broker_gid"),
                 str(brokerVars, "fleetmq_broker_user"), str(brokerVars, "fleetmq_broker_group"), opts,
                 List.of(num(brokerVars, "fleetmq_broker_tcp_port"), num(brokerVars, "fleetmq_broker_tls_port"),

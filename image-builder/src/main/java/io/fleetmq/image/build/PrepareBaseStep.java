@@ -39,7 +39,8 @@ final class PrepareBaseStep implements BuildStep {
         } else {
             BaseSpec.Debootstrap deb = (BaseSpec.Debootstrap) spec;
             base = new DebootstrapCache(req.cacheDir()).ensure(deb, arch, progress::report);
-            progress.report("debian " + deb.suite() + "/" + deb.variant() + " rootfs layer " + ((BaseImage.DockerTar) base).rootfsDigest());
+            progress.report("debian " + deb.suite() + "/" + deb.variant() + " rootfs layer "
+                    + ((BaseImage.DockerTar) base).rootfsDigest());
         }
         state.base(base);
     }

@@ -15,7 +15,8 @@ final class RuntimeStep implements BuildStep {
     public void run(BuildState state, Progress progress) throws Exception {
         RuntimeSpec spec = state.request().manifest().manifest().containerRuntime();
         if (spec instanceof RuntimeSpec.Jlink j) {
-            state.runtimeDir(new JlinkRuntimes(state.request().cacheDir()).ensure(state.request().javaHome(), j.modules()));
+            state.runtimeDir(new JlinkRuntimes(state.request().cacheDir()).ensure(state.request().javaHome(),
+                    j.modules()));
             progress.report("jlink runtime (" + String.join(",", j.modules()) + ") at " + j.javaHome());
         } else {
             progress.report("JRE from the base image at " + spec.javaBinary());

@@ -53,23 +53,28 @@ final class BuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--to", required = true, paramLabel = "DEST", description = "tar:PATH, registry:REF or ecr:REPO[:TAG].")
+    @Option(names = "--to", required = true, paramLabel = "DEST",
+            description = "tar:PATH, registry:REF or ecr:REPO[:TAG].")
     String to;
 
     @Option(names = "--platform", split = ",", paramLabel = "OS/ARCH",
             description = "Platforms to build (linux/amd64, linux/arm64); default: the manifest's.")
     List<String> platforms = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Validate and print the plan (layers, entrypoint, labels); build and push nothing.")
+    @Option(names = "--dry-run",
+            description = "Validate and print the plan (layers, entrypoint, labels); build and push nothing.")
     boolean dryRun;
 
-    @Option(names = "--output", paramLabel = "FORMAT", description = "text (default) or json, for the result on stdout.")
+    @Option(names = "--output", paramLabel = "FORMAT",
+            description = "text (default) or json, for the result on stdout.")
     String output = "text";
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Cache of root filesystems, runtimes and base layers (default: ~/.cache/fleetmq).")
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Cache of root filesystems, runtimes and base layers (default: ~/.cache/fleetmq).")
     Path cache;
 
-    @Option(names = "--source-revision", paramLabel = "REV", description = "Revision for the image label (default: git rev-parse HEAD of the repository).")
+    @Option(names = "--source-revision", paramLabel = "REV",
+            description = "Revision for the image label (default: git rev-parse HEAD of the repository).")
     String sourceRevision;
 
     @Option(names = "--insecure-registry", description = "Allow plain HTTP to a registry that is not on loopback.")
@@ -104,7 +109,8 @@ final class BuildCommand implements Callable<Integer> {
         if (m.container().isEmpty()) {
             throw m.error("targets", "no container target: add targets.container to build an image");
         }
-        BuildRequest request = new BuildRequest(validated, dest, ctx.brokerTarget(), cache != null ? cache : ctx.defaultCache(),
+        BuildRequest request = new BuildRequest(validated, dest, ctx.brokerTarget(), cache != null ? cache
+                : ctx.defaultCache(),
                 ctx.javaHome(), sourceRevision != null ? sourceRevision : gitRevision(ctx.home()), requested,
                 insecureRegistry || loopback(dest) || loopbackBase(validated.manifest()), ctx.env());
         String platformProblem = platformProblem(request);
@@ -145,7 +151,8 @@ final class BuildCommand implements Callable<Integer> {
         List<Platform> platforms = request.effectivePlatforms();
         ImageManifest m = request.manifest().manifest();
         if (platforms.size() > 1 && request.destination() instanceof Destination.Tar) {
-            return "a tar: destination holds one platform; build " + platforms + " one --platform at a time, or push to a registry";
+            return "a tar: destination holds one platform; build " + platforms
+                    + " one --platform at a time, or push to a registry";
         }
         if (platforms.size() > 1 && !(m.containerBase() instanceof BaseSpec.RegistryImage)) {
             return "several platforms need a multi-platform registry base (base.image); this base has one platform";
@@ -154,7 +161,8 @@ final class BuildCommand implements Callable<Integer> {
             String host = hostArchitecture();
             for (Platform p : platforms) {
                 if (!p.architecture().equals(host)) {
-                    return "runtime.jlink makes a runtime for this machine's platform (linux/" + host + ") only, not " + p
+                    return "runtime.jlink makes a runtime for this machine's platform (linux/" + host
+                            + ") only, not " + p
                             + "; use a JRE base image (runtime.base) for other platforms";
                 }
             }
@@ -187,9 +195,11 @@ final class BuildCommand implements Callable<Integer> {
 
     private static String gitRevision(Path home) {
         try {
-            Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "HEAD").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "-C", home.toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(true).start();
             String rev = new String(p.getInputStream().readAllBytes()).trim();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && rev.matches("[0-9a-f]{40}") ? rev : "unknown";
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && rev.matches("[0-9a-f]{40}") ? rev
+                    : "unknown";
         } catch (Exception e) {
             return "unknown";
         }
@@ -203,10 +213,12 @@ final class BuildCommand implements Callable<Integer> {
         out.println("destination  " + request.destination());
         out.println("platforms    " + request.effectivePlatforms());
         out.println("base         " + describe(m.containerBase()));
-        out.println("layers       " + (m.containerRuntime() instanceof RuntimeSpec.Jlink j ? "runtime (jlink " + String.join(",", j.modules()) + " -> " + j.javaHome() + "), " : "")
+        out.println("layers       " + (m.containerRuntime() instanceof RuntimeSpec.Jlink j ? "runtime (jlink "
+                + String.join(",", j.modules()) + " -> " + j.javaHome() + "), " : "")
                 + "dependencies -> " + layout.libDir() + ", classes -> " + layout.classesDir() + ", configuration");
         for (RenderedFile f : request.manifest().containerFiles()) {
-            out.println("  file       " + f.path() + " (" + Integer.toOctalString(f.mode()) + ", " + layout.ownership(f) + ") from " + f.template());
+            out.println("  file       " + f.path() + " (" + Integer.toOctalString(f.mode()) + ", "
+                    + layout.ownership(f) + ") from " + f.template());
         }
         out.println("  file       " + layout.sbomPath() + " (CycloneDX SBOM)");
         out.println("user         " + layout.uid() + ":" + layout.gid() + " (" + layout.user() + ")");

@@ -63,7 +63,8 @@ final class InspectCommand implements Callable<Integer> {
         } else if (dest instanceof Destination.Registry r) {
             inspectRegistry(r, out);
         } else {
-            throw new ParameterException(spec.commandLine(), "inspect reads tar: and registry: references; for ECR use registry:ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG with a logged-in client");
+            throw new ParameterException(spec.commandLine(),
+                    "inspect reads tar: and registry: references; for ECR use registry:ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG with a logged-in client");
         }
         out.flush();
         return ImageCli.OK;
@@ -110,15 +111,18 @@ final class InspectCommand implements Callable<Integer> {
      * written by other tools.
      */
     static String registryDigest(byte[] config, JsonNode layers, Map<String, Long> sizes) throws Exception {
-        StringBuilder m = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_MANIFEST + "\",\"config\":{"
-                + "\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"sha256:" + sha256(config)
+        StringBuilder m = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"" + DOCKER_MANIFEST
+                + "\",\"config\":{"
+                + "\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"sha256:"
+                        + sha256(config)
                 + "\",\"size\":" + config.length + "},\"layers\":[");
         for (int i = 0; i < layers.size(); i++) {
             String name = layers.get(i).asText();
             if (!name.matches("[0-9a-f]{64}\\.tar\\.gz") || !sizes.containsKey(name)) {
                 return null;
             }
-            m.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:")
+            m.append(i == 0 ? "" : ",")
+                    .append("{\"mediaType\":\"application/vnd.docker.image.rootfs.diff.tar.gzip\",\"digest\":\"sha256:")
                     .append(name, 0, 64).append("\",\"size\":").append(sizes.get(name)).append('}');
         }
         m.append("]}");
@@ -135,10 +139,12 @@ final class InspectCommand implements Callable<Integer> {
         String scheme = host.startsWith("127.") || host.startsWith("localhost") ? "http" : "https";
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         HttpResponse<byte[]> manifest = http.send(HttpRequest.newBuilder(URI.create(scheme + "://" + host + "/v2/" + repo + "/manifests/" + tag))
-                .header("Accept", DOCKER_MANIFEST + ", " + OCI_MANIFEST).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header("Accept", DOCKER_MANIFEST + ", " + OCI_MANIFEST).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         if (manifest.statusCode() != 200) {
             throw new IOException("registry answered " + manifest.statusCode() + " for " + r.reference()
-                    + (manifest.statusCode() == 401 ? " (authentication required: inspect reads anonymous registries only)" : ""));
+                    + (manifest.statusCode() == 401
+                            ? " (authentication required: inspect reads anonymous registries only)" : ""));
         }
         JsonNode m = json.readTree(manifest.body());
         String configDigest = m.get("config").get("digest").asText();

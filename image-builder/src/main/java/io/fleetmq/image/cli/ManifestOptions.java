@@ -13,13 +13,16 @@ import java.nio.file.Path;
 /** Shared by {@code build} and {@code validate}: which manifest, which roles folder. */
 final class ManifestOptions {
 
-    @Option(names = "--manifest", paramLabel = "FILE", description = "Manifest file (apiVersion fleetmq.io/v1alpha1, kind ImageManifest).")
+    @Option(names = "--manifest", paramLabel = "FILE",
+            description = "Manifest file (apiVersion fleetmq.io/v1alpha1, kind ImageManifest).")
     Path manifest;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MANIFEST", description = "The manifest, instead of --manifest.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MANIFEST",
+            description = "The manifest, instead of --manifest.")
     Path positional;
 
-    @Option(names = "--roles", paramLabel = "DIR", description = "Ansible roles folder (default: ansible-roles/ of the repository).")
+    @Option(names = "--roles", paramLabel = "DIR",
+            description = "Ansible roles folder (default: ansible-roles/ of the repository).")
     Path roles;
 
     @Option(names = "--stacktrace", hidden = true, description = "Print stack traces of failures.")

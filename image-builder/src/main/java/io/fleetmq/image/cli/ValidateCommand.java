@@ -41,7 +41,8 @@ final class ValidateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(m.source() + ": OK: " + m.name() + " " + m.version() + ", roles "
                 + String.join(", ", m.roles().stream().map(r -> r.name()).toList())
-                + ", targets " + (m.container().isPresent() ? "container " : "") + (m.ami().isPresent() ? "ami" : "").trim());
+                + ", targets " + (m.container().isPresent() ? "container " : "") + (m.ami().isPresent() ? "ami" : "")
+                        .trim());
         for (RenderedFile f : v.containerFiles()) {
             out.println("  renders " + f.path() + " from " + f.template());
         }

@@ -93,7 +93,8 @@ public final class ManifestParser {
                 ? Optional.of(runtime(required(top, "runtime", root))) : Optional.empty();
         List<RoleSpec> roles = roles(required(top, "roles", root));
 
-        Optional<ContainerTarget> containerTarget = Optional.ofNullable(targets.get("container")).map(ManifestParser::container);
+        Optional<ContainerTarget> containerTarget = Optional.ofNullable(targets.get("container"))
+                .map(ManifestParser::container);
         Optional<AmiTarget> ami = Optional.ofNullable(targets.get("ami")).map(ManifestParser::ami);
         return new ImageManifest(file, sha256(bytes), name, version, base, runtime, roles, containerTarget, ami, lines);
     }
@@ -101,7 +102,8 @@ public final class ManifestParser {
     private static BaseSpec base(Value node, Path dir) {
         Map<String, Value> m = node.mapping(List.of("image", "dockerTar", "rootfs"));
         if (m.size() != 1) {
-            throw node.error("needs exactly one of image, dockerTar, rootfs; got " + (m.isEmpty() ? "none" : String.join(", ", m.keySet())));
+            throw node.error("needs exactly one of image, dockerTar, rootfs; got " + (m.isEmpty() ? "none"
+                    : String.join(", ", m.keySet())));
         }
         if (m.containsKey("image")) {
             String ref = m.get("image").string();
@@ -122,7 +124,8 @@ public final class ManifestParser {
             return new BaseSpec.RootfsDirectory(dir.resolve(r.get("path").string()).normalize());
         }
         Map<String, Value> d = r.get("debootstrap").mapping(List.of("suite", "variant", "mirror", "include"));
-        String suite = matching(required(d, "suite", r.get("debootstrap")), Pattern.compile("[a-z]+"), "a suite name such as bookworm");
+        String suite = matching(required(d, "suite", r.get("debootstrap")), Pattern.compile("[a-z]+"),
+                "a suite name such as bookworm");
         String variant = d.containsKey("variant") ? d.get("variant").string() : "minbase";
         if (!List.of("minbase", "buildd", "fakechroot").contains(variant)) {
             throw d.get("variant").error("must be minbase, buildd or fakechroot, got \"" + variant + "\"");
@@ -204,7 +207,8 @@ public final class ManifestParser {
 
     private static ContainerTarget container(Value node) {
         Map<String, Value> m = node.mapping(List.of("repository", "tags", "platforms", "creationTime", "labels"));
-        String repository = matching(required(m, "repository", node), REPOSITORY, "a repository such as fleetmq/broker");
+        String repository = matching(required(m, "repository", node), REPOSITORY,
+                "a repository such as fleetmq/broker");
         List<String> tags = m.containsKey("tags") ? m.get("tags").strings() : List.of();
         for (int i = 0; i < tags.size(); i++) {
             if (!TAG.matcher(tags.get(i)).matches()) {
@@ -228,7 +232,8 @@ public final class ManifestParser {
             try {
                 created = Instant.parse(text);
             } catch (DateTimeParseException e) {
-                throw m.get("creationTime").error("must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, got \"" + text + "\"");
+                throw m.get("creationTime").error("must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, got \""
+                        + text + "\"");
             }
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -260,11 +265,15 @@ public final class ManifestParser {
     }
 
     private static AmiTarget ami(Value node) {
-        Map<String, Value> m = node.mapping(List.of("name", "template", "region", "instanceType", "sourceAmi", "ssmParameter"));
+        Map<String, Value> m = node.mapping(List.of("name", "template", "region", "instanceType", "sourceAmi",
+                "ssmParameter"));
         String name = matching(required(m, "name", node), NAME, "lower-case letters, digits, '.', '_', '-'");
-        String template = matching(required(m, "template", node), Pattern.compile("[a-z0-9-]+"), "a template under packer/, e.g. broker-node");
-        String region = matching(required(m, "region", node), Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d"), "an AWS region such as eu-west-1");
-        String instanceType = matching(required(m, "instanceType", node), Pattern.compile("[a-z0-9]+\\.[a-z0-9]+"), "an instance type such as c7g.large");
+        String template = matching(required(m, "template", node), Pattern.compile("[a-z0-9-]+"),
+                "a template under packer/, e.g. broker-node");
+        String region = matching(required(m, "region", node), Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d"),
+                "an AWS region such as eu-west-1");
+        String instanceType = matching(required(m, "instanceType", node), Pattern.compile("[a-z0-9]+\\.[a-z0-9]+"),
+                "an instance type such as c7g.large");
         Value src = required(m, "sourceAmi", node);
         Map<String, Value> s = src.mapping(List.of("nameFilter", "owners"));
         String filter = required(s, "nameFilter", src).string();

@@ -97,26 +97,30 @@ public final class RoleRenderer {
                 throw new ManifestException(task.file(), task.line(), "src",
                         "template " + task.src() + " not found in " + RoleLibrary.shown(template.getParent()));
             } catch (IOException e) {
-                throw new ManifestException(task.file(), task.line(), "src", "cannot read " + template + ": " + e.getMessage());
+                throw new ManifestException(task.file(), task.line(), "src", "cannot read " + template + ": "
+                        + e.getMessage());
             }
             String shownTemplate = RoleLibrary.shown(template);
             RenderResult r = jinjava.renderForResult(text, vars);
             for (TemplateError err : r.getErrors()) {
                 if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
                     String what = err.getFieldName() != null ? err.getFieldName() : "(template)";
-                    throw new ManifestException(shownTemplate, Math.max(1, err.getLineno()), what, oneLine(err.getMessage()));
+                    throw new ManifestException(shownTemplate, Math.max(1, err.getLineno()), what,
+                            oneLine(err.getMessage()));
                 }
             }
             String dest = field(task, "dest", task.dest(), vars);
             if (!dest.startsWith("/")) {
-                throw new ManifestException(task.file(), task.line(), "dest", "must render to an absolute path, got \"" + dest + "\"");
+                throw new ManifestException(task.file(), task.line(), "dest",
+                        "must render to an absolute path, got \"" + dest + "\"");
             }
             String modeText = field(task, "mode", task.mode(), vars);
             int mode;
             try {
                 mode = Integer.parseInt(modeText, 8);
             } catch (NumberFormatException e) {
-                throw new ManifestException(task.file(), task.line(), "mode", "must be an octal mode such as \"0644\", got \"" + modeText + "\"");
+                throw new ManifestException(task.file(), task.line(), "mode",
+                        "must be an octal mode such as \"0644\", got \"" + modeText + "\"");
             }
             out.add(new RenderedFile(dest, r.getOutput().getBytes(StandardCharsets.UTF_8), mode,
                     field(task, "owner", task.owner(), vars), field(task, "group", task.group(), vars), shownTemplate));
@@ -128,7 +132,8 @@ public final class RoleRenderer {
         RenderResult r = jinjava.renderForResult(text, vars);
         for (TemplateError err : r.getErrors()) {
             if (err.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw new ManifestException(task.file(), task.line(), key, "cannot render \"" + text + "\": " + oneLine(err.getMessage()));
+                throw new ManifestException(task.file(), task.line(), key, "cannot render \"" + text + "\": "
+                        + oneLine(err.getMessage()));
             }
         }
         return r.getOutput().trim();

@@ -145,7 +145,8 @@ public final class ManifestValidator {
             ConfigLoader.load(tmp, List.of(), Map.of());
         } catch (ConfigException e) {
             String message = e.getMessage().replace(tmp.toString(), config.path()).replaceFirst("^config error: ", "");
-            throw manifest.error(key, "rendered " + config.template() + " is not a configuration the broker accepts: " + message);
+            throw manifest.error(key, "rendered " + config.template()
+                    + " is not a configuration the broker accepts: " + message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a temporary file to check the rendered configuration", e);
         } finally {
@@ -163,7 +164,8 @@ public final class ManifestValidator {
      * Files in an image carry numeric owners; only names the build can map are allowed: root, the broker's user and
      * group, or numbers.
      */
-    private static void checkOwners(ImageManifest manifest, String key, Map<String, Object> vars, List<RenderedFile> files) {
+    private static void checkOwners(ImageManifest manifest, String key, Map<String, Object> vars,
+            List<RenderedFile> files) {
         Set<String> users = Set.of("root", String.valueOf(vars.get("fleetmq_broker_user")));
         Set<String> groups = Set.of("root", String.valueOf(vars.get("fleetmq_broker_group")));
         for (RenderedFile f : files) {

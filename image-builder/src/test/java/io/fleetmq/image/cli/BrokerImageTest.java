@@ -47,7 +47,8 @@ class BrokerImageTest {
     static void buildOnce() throws Exception {
         Processes.assumeRoot("make a Debian root filesystem with debootstrap");
         Processes.assumeTools("make the Debian root filesystem the image is built on", "debootstrap");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(System.getProperty("java.home"), "jmods")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(System.getProperty("java.home"),
+                "jmods")),
                 "the JDK running the tests has no jmods for jlink (apt-get install openjdk-17-jdk-headless)");
         work = Files.createTempDirectory("fleetmq-image-test-");
         Path userCache = Path.of(System.getProperty("user.home"), ".cache", "fleetmq");
@@ -131,8 +132,10 @@ class BrokerImageTest {
             JsonNode inspected = JSON.readTree(Processes.ok(60, "skopeo", "inspect", "--tls-verify=false", "docker://" + ref));
             assertThat(inspected.get("Digest").asText()).isEqualTo(resultA.get("digest").asText());
             assertThat(inspected.get("Labels").get("org.opencontainers.image.version").asText()).isEqualTo("0.1.0");
-            assertThat(inspected.get("Labels").get("org.opencontainers.image.revision").asText()).isEqualTo("0123456789abcdef0123456789abcdef01234567");
-            assertThat(inspected.get("Labels").get("io.fleetmq.manifest.digest").asText()).matches("sha256:[0-9a-f]{64}");
+            assertThat(inspected.get("Labels").get("org.opencontainers.image.revision").asText())
+                    .isEqualTo("0123456789abcdef0123456789abcdef01234567");
+            assertThat(inspected.get("Labels").get("io.fleetmq.manifest.digest").asText())
+                    .matches("sha256:[0-9a-f]{64}");
             // The manifest's other tag was pushed too.
             JsonNode tags = JSON.readTree(Processes.ok(60, "skopeo", "list-tags", "--tls-verify=false", "docker://127.0.0.1:" + port + "/fleetmq/broker"));
             assertThat(tags.get("Tags")).extracting(JsonNode::asText).contains("0.1.0", "test");
@@ -148,8 +151,10 @@ class BrokerImageTest {
             Path onRegistryBase = work.resolve("on-registry-base.yaml");
             Files.writeString(onRegistryBase, Files.readString(manifest)
                     .replaceFirst("base:\n  rootfs:\n    path: .*\n", "base:\n  image: " + baseRef + "\n")
-                    .replaceFirst("runtime:\n  jlink:\n    modules: .*\n", "runtime:\n  base:\n    javaHome: /opt/java\n"));
-            CliRun derived = CliRun.run("build", "--manifest", onRegistryBase.toString(), "--to", "tar:" + work.resolve("derived.tar"),
+                    .replaceFirst("runtime:\n  jlink:\n    modules: .*\n",
+                            "runtime:\n  base:\n    javaHome: /opt/java\n"));
+            CliRun derived = CliRun.run("build", "--manifest", onRegistryBase.toString(), "--to", "tar:"
+                    + work.resolve("derived.tar"),
                     "--cache", work.resolve("cache-c").toString(), "--output", "json");
             assertThat(derived.exitCode()).as(derived.err()).isZero();
             assertThat(derived.err()).contains("[3/4] prepare base: registry image " + baseRef);
@@ -173,7 +178,8 @@ class BrokerImageTest {
                 .replaceFirst("runtime:\n  jlink:\n    modules: .*\n", "runtime:\n  base:\n    javaHome: /opt/java\n")
                 .replace("fleetmq_broker_node_name: image-test", "fleetmq_broker_node_name: on-tar-base"));
         Path out = work.resolve("on-tar-base.tar");
-        CliRun r = CliRun.run("build", "--manifest", onTarBase.toString(), "--to", "tar:" + out, "--cache", work.resolve("cache-d").toString());
+        CliRun r = CliRun.run("build", "--manifest", onTarBase.toString(), "--to", "tar:" + out, "--cache",
+                work.resolve("cache-d").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("[3/4] prepare base: docker-save tar " + tarA);
         CliRun inspect = CliRun.run("inspect", "tar:" + out);
@@ -206,8 +212,10 @@ class BrokerImageTest {
         // itself is exercised against the loopback registry in pushingToALoopbackRegistryGivesTheSameDigestAndThePushedImageServesAsARegistryBase.
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("IMAGE_TEST_DOCKER_HUB") != null,
                 "no access to Docker Hub from this machine (set IMAGE_TEST_DOCKER_HUB=1 where there is)");
-        CliRun r = CliRun.run("build", "--manifest", io.fleetmq.image.TestPaths.manifests().resolve("broker-production.yaml").toString(),
-                "--to", "tar:" + work.resolve("production-amd64.tar"), "--platform", "linux/amd64", "--cache", work.resolve("cache-p").toString());
+        CliRun r = CliRun.run("build", "--manifest", io.fleetmq.image.TestPaths.manifests()
+                .resolve("broker-production.yaml").toString(),
+                "--to", "tar:" + work.resolve("production-amd64.tar"), "--platform", "linux/amd64", "--cache",
+                        work.resolve("cache-p").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
@@ -225,7 +233,8 @@ class BrokerImageTest {
 
     @Test
     void theImageStartsABrokerThatMqttClientsUse() throws Exception {
-        Processes.assumeTools("unpack and run the image and talk MQTT to it", "skopeo", "umoci", "runc", "mosquitto_pub", "mosquitto_sub");
+        Processes.assumeTools("unpack and run the image and talk MQTT to it", "skopeo", "umoci", "runc",
+                "mosquitto_pub", "mosquitto_sub");
         Path oci = work.resolve("oci");
         Path bundle = work.resolve("bundle");
         Processes.ok(120, "skopeo", "copy", "--quiet", "docker-archive:" + tarA, "oci:" + oci + ":broker");
@@ -236,13 +245,15 @@ class BrokerImageTest {
         assertThat(Files.readString(rootfs.resolve("etc/fleetmq/fleetmq.yaml"))).contains("nodeName: \"image-test\"")
                 .contains("bind: \"0.0.0.0\"");
         JsonNode sbom = JSON.readTree(rootfs.resolve("opt/fleetmq/sbom/fleetmq-broker.cdx.json").toFile());
-        assertThat(sbom.get("components")).extracting(c -> c.get("name").asText()).contains("netty-codec-mqtt", "snakeyaml");
+        assertThat(sbom.get("components")).extracting(c -> c.get("name").asText()).contains("netty-codec-mqtt",
+                "snakeyaml");
         assertThat(Files.getAttribute(rootfs.resolve("var/lib/fleetmq"), "unix:uid")).isEqualTo(10001);
 
         int port = Processes.freePort();
         String id = "fleetmq-test-" + ProcessHandle.current().pid();
         prepareRuncConfig(bundle.resolve("config.json"), port);
-        Process container = new ProcessBuilder("runc", "run", "--bundle", bundle.toString(), id).redirectErrorStream(true)
+        Process container = new ProcessBuilder("runc", "run", "--bundle", bundle.toString(), id)
+                .redirectErrorStream(true)
                 .redirectOutput(work.resolve("container.log").toFile()).start();
         try {
             waitForPort(port, container);
@@ -250,17 +261,21 @@ class BrokerImageTest {
             String status = Files.readString(Path.of("/proc", state.get("pid").asText(), "status"));
             assertThat(status).containsPattern("Uid:\\s+10001\\s");
 
-            Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t", "fleet/+/temp",
+            Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
+                    "fleet/+/temp",
                     "-q", "1", "-C", "1", "-W", "20", "-v").redirectErrorStream(true).start();
             Thread.sleep(1000); // let the subscription land before publishing
-            Processes.ok(30, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t", "fleet/truck-1/temp", "-m", "21.5", "-q", "1");
+            Processes.ok(30, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
+                    "fleet/truck-1/temp", "-m", "21.5", "-q", "1");
             assertThat(sub.waitFor(30, TimeUnit.SECONDS)).as("mosquitto_sub received a message").isTrue();
-            assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("fleet/truck-1/temp 21.5");
+            assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
+                    .isEqualTo("fleet/truck-1/temp 21.5");
 
             Processes.ok(30, "runc", "kill", id, "TERM");
             assertThat(container.waitFor(30, TimeUnit.SECONDS)).as("broker stops on SIGTERM").isTrue();
             assertThat(container.exitValue()).isZero();
-            assertThat(Files.readString(work.resolve("container.log"))).contains("node image-test running").contains("broker stopped");
+            assertThat(Files.readString(work.resolve("container.log"))).contains("node image-test running")
+                    .contains("broker stopped");
         } finally {
             if (container.isAlive()) {
                 Processes.run(null, 30, "runc", "kill", id, "KILL");
@@ -293,7 +308,8 @@ class BrokerImageTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!owner.isAlive()) {
-                throw new AssertionError("container exited with " + owner.exitValue() + ": " + Files.readString(work.resolve("container.log")));
+                throw new AssertionError("container exited with " + owner.exitValue() + ": "
+                        + Files.readString(work.resolve("container.log")));
             }
             try {
                 new Socket("127.0.0.1", port).close();
@@ -302,7 +318,8 @@ class BrokerImageTest {
                 Thread.sleep(200);
             }
         }
-        throw new AssertionError("broker in the container did not listen on " + port + " within 60 s: " + Files.readString(work.resolve("container.log")));
+        throw new AssertionError("broker in the container did not listen on " + port + " within 60 s: "
+                + Files.readString(work.resolve("container.log")));
     }
 
     private static void waitForHttp(String url, Process owner) throws Exception {
@@ -313,7 +330,8 @@ class BrokerImageTest {
                 throw new AssertionError("docker-registry exited: " + Files.readString(work.resolve("registry.log")));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;

@@ -42,7 +42,8 @@ class EcrPushTest {
         String token = System.getenv("LOCALSTACK_AUTH_TOKEN");
         Assumptions.assumeTrue(token != null && !token.isBlank(),
                 "ECR is a LocalStack Pro service: set LOCALSTACK_AUTH_TOKEN to run this test");
-        try (LocalStackContainer localstack = new LocalStackContainer(LOCALSTACK).withEnv("LOCALSTACK_AUTH_TOKEN", token)) {
+        try (LocalStackContainer localstack = new LocalStackContainer(LOCALSTACK).withEnv("LOCALSTACK_AUTH_TOKEN",
+                token)) {
             localstack.start();
             Map<String, String> env = Map.of(
                     "AWS_ENDPOINT_URL", localstack.getEndpoint().toString(),
@@ -76,9 +77,11 @@ class EcrPushTest {
                     .region(Region.of(localstack.getRegion()))
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey())))
                     .build()) {
-                Repository repo = ecr.describeRepositories(d -> d.repositoryNames("fleetmq/broker")).repositories().get(0);
+                Repository repo = ecr.describeRepositories(d -> d.repositoryNames("fleetmq/broker")).repositories()
+                        .get(0);
                 assertThat(repo.imageTagMutability()).isEqualTo(ImageTagMutability.IMMUTABLE);
-                String digest = ecr.describeImages(d -> d.repositoryName("fleetmq/broker")).imageDetails().get(0).imageDigest();
+                String digest = ecr.describeImages(d -> d.repositoryName("fleetmq/broker")).imageDetails().get(0)
+                        .imageDigest();
                 assertThat(digest).isEqualTo(result.get("digest").asText());
             }
         }

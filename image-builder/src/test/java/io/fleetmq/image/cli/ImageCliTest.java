@@ -47,10 +47,12 @@ class ImageCliTest {
         int line = lineOf(text, "fleetmq_broker_shutdown_grace:");
         Path out = tmp.resolve("broker.tar");
         Path cache = tmp.resolve("cache");
-        CliRun r = CliRun.run("build", "--manifest", manifest.toString(), "--to", "tar:" + out, "--cache", cache.toString());
+        CliRun r = CliRun.run("build", "--manifest", manifest.toString(), "--to", "tar:" + out, "--cache",
+                cache.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).doesNotContain("\n")
-                .startsWith(manifest + ":" + line + ": roles[0].vars.fleetmq_broker_shutdown_grace: role fleetmq_broker has no variable")
+                .startsWith(manifest + ":" + line
+                        + ": roles[0].vars.fleetmq_broker_shutdown_grace: role fleetmq_broker has no variable")
                 .contains("did you mean 'fleetmq_broker_shutdown_grace_period'?");
         assertThat(r.out()).isEmpty();
         assertThat(out).doesNotExist();
@@ -60,11 +62,13 @@ class ImageCliTest {
     @Test
     void validateAnswersABadManifestTheSameWay() throws IOException {
         Path manifest = tmp.resolve("bad.yaml");
-        String text = Files.readString(Path.of(example("broker.yaml"))).replace("kind: ImageManifest", "kind: Manifest");
+        String text = Files.readString(Path.of(example("broker.yaml"))).replace("kind: ImageManifest",
+                "kind: Manifest");
         Files.writeString(manifest, text);
         CliRun r = CliRun.run("validate", manifest.toString());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo(manifest + ":" + lineOf(text, "kind:") + ": kind: must be ImageManifest, got \"Manifest\"");
+        assertThat(r.err().strip()).isEqualTo(manifest + ":" + lineOf(text, "kind:")
+                + ": kind: must be ImageManifest, got \"Manifest\"");
     }
 
     @Test
@@ -76,9 +80,11 @@ class ImageCliTest {
 
     @Test
     void aTarDestinationInAMissingDirectoryIsBadInput() {
-        CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:" + tmp.resolve("no/such/dir/x.tar"));
+        CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:"
+                + tmp.resolve("no/such/dir/x.tar"));
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).startsWith("fleetmq image: tar: directory " + tmp.resolve("no/such/dir") + " does not exist");
+        assertThat(r.err()).startsWith("fleetmq image: tar: directory " + tmp.resolve("no/such/dir")
+                + " does not exist");
     }
 
     @Test
@@ -107,7 +113,8 @@ class ImageCliTest {
                   container:
                     repository: fleetmq/broker
                 """.formatted(tmp.resolve("rootfs")));
-        CliRun r = CliRun.run("build", "--manifest", manifest.toString(), "--to", "registry:127.0.0.1:" + closed + "/fleetmq/broker:0.1.0",
+        CliRun r = CliRun.run("build", "--manifest", manifest.toString(), "--to", "registry:127.0.0.1:" + closed
+                + "/fleetmq/broker:0.1.0",
                 "--cache", tmp.resolve("cache").toString());
         assertThat(r.exitCode()).isEqualTo(1);
         // One line saying what failed, after the progress lines; no digest on stdout.
@@ -119,7 +126,8 @@ class ImageCliTest {
 
     @Test
     void aTarDestinationTakesOnePlatform() {
-        CliRun r = CliRun.run("build", "--manifest", example("broker-production.yaml"), "--to", "tar:" + tmp.resolve("x.tar"));
+        CliRun r = CliRun.run("build", "--manifest", example("broker-production.yaml"), "--to", "tar:"
+                + tmp.resolve("x.tar"));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("a tar: destination holds one platform");
         assertThat(tmp.resolve("x.tar")).doesNotExist();
@@ -128,14 +136,16 @@ class ImageCliTest {
     @Test
     void aJlinkRuntimeIsRefusedForAnotherArchitecture() {
         String other = BuildCommand.hostArchitecture().equals("amd64") ? "linux/arm64" : "linux/amd64";
-        CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:" + tmp.resolve("x.tar"), "--platform", other);
+        CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:" + tmp.resolve("x.tar"),
+                "--platform", other);
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("runtime.jlink makes a runtime for this machine's platform");
     }
 
     @Test
     void aManifestWithoutAContainerTargetCannotBeBuilt() {
-        CliRun r = CliRun.run("build", "--manifest", example("broker-node-ami.yaml"), "--to", "tar:" + tmp.resolve("x.tar"));
+        CliRun r = CliRun.run("build", "--manifest", example("broker-node-ami.yaml"), "--to", "tar:"
+                + tmp.resolve("x.tar"));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains(": targets: no container target");
     }
@@ -144,7 +154,8 @@ class ImageCliTest {
     void dryRunPrintsThePlanAndBuildsNothing() {
         Path out = tmp.resolve("broker.tar");
         Path cache = tmp.resolve("cache");
-        CliRun r = CliRun.run("build", "--manifest", example("broker-production.yaml"), "--to", "registry:127.0.0.1:5999/fleetmq/broker:0.1.0",
+        CliRun r = CliRun.run("build", "--manifest", example("broker-production.yaml"), "--to",
+                "registry:127.0.0.1:5999/fleetmq/broker:0.1.0",
                 "--dry-run", "--cache", cache.toString(), "--source-revision", "abc123");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("dry run: nothing is built or pushed")
@@ -164,7 +175,8 @@ class ImageCliTest {
         CliRun r = CliRun.run("build", "--manifest", example("broker.yaml"), "--to", "tar:" + tmp.resolve("b.tar"),
                 "--dry-run", "--output", "json", "--source-revision", "abc123");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        com.fasterxml.jackson.databind.JsonNode plan = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.out());
         assertThat(plan.get("dryRun").asBoolean()).isTrue();
         assertThat(plan.get("platforms").get(0).asText()).isEqualTo("linux/amd64");
         assertThat(plan.at("/files/~1etc~1fleetmq~1fleetmq.yaml/mode").asText()).isEqualTo("0644");

@@ -62,10 +62,12 @@ class ManifestParserTest {
         assertThat(m.name()).isEqualTo("fleetmq-broker");
         assertThat(m.version()).isEqualTo("0.1.0");
         assertThat(m.containerBase()).isEqualTo(new BaseSpec.Debootstrap("bookworm", "minbase", "http://deb.debian.org/debian", List.of()));
-        assertThat(m.containerRuntime()).isEqualTo(new RuntimeSpec.Jlink(List.of("java.base", "jdk.unsupported"), "/opt/java"));
+        assertThat(m.containerRuntime()).isEqualTo(new RuntimeSpec.Jlink(List.of("java.base", "jdk.unsupported"),
+                "/opt/java"));
         assertThat(m.roles()).singleElement().satisfies(r -> {
             assertThat(r.name()).isEqualTo("fleetmq_broker");
-            assertThat(r.vars()).containsEntry("fleetmq_broker_tcp_port", 1884L).containsEntry("fleetmq_broker_node_name", "edge-1");
+            assertThat(r.vars()).containsEntry("fleetmq_broker_tcp_port", 1884L)
+                    .containsEntry("fleetmq_broker_node_name", "edge-1");
             assertThat(r.appliesTo(Target.CONTAINER)).isTrue();
             assertThat(r.appliesTo(Target.AMI)).isTrue();
         });
@@ -88,7 +90,8 @@ class ManifestParserTest {
         ImageManifest m = parse(GOOD);
         assertThatThrownBy(() -> m.roles().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> m.roles().get(0).vars().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> m.container().orElseThrow().tags().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> m.container().orElseThrow().tags().add("x"))
+                .isInstanceOf(UnsupportedOperationException.class);
         ImageManifest withList = parse(GOOD.replace("      fleetmq_broker_node_name: edge-1\n",
                 "      fleetmq_broker_node_name: edge-1\n      fleetmq_broker_java_opts: [-Xmx1g]\n"));
         @SuppressWarnings("unchecked")
@@ -145,25 +148,29 @@ class ManifestParserTest {
     @Test
     void baseNeedsExactlyOneKind() {
         String text = GOOD.replace("base:\n", "base:\n  dockerTar: base.tar\n");
-        assertThatThrownBy(() -> parse(text)).hasMessage("m.yaml:5: base: needs exactly one of image, dockerTar, rootfs; got dockerTar, rootfs");
+        assertThatThrownBy(() -> parse(text))
+                .hasMessage("m.yaml:5: base: needs exactly one of image, dockerTar, rootfs; got dockerTar, rootfs");
     }
 
     @Test
     void aRegistryBaseMustBePinnedByDigest() {
-        String text = GOOD.replace("  rootfs:\n    debootstrap:\n      suite: bookworm\n", "  image: eclipse-temurin:17-jre\n");
+        String text = GOOD.replace("  rootfs:\n    debootstrap:\n      suite: bookworm\n",
+                "  image: eclipse-temurin:17-jre\n");
         assertThatThrownBy(() -> parse(text)).hasMessageStartingWith("m.yaml:6: base.image: must be pinned by digest");
     }
 
     @Test
     void aRoleListedTwiceIsRefused() {
         String text = GOOD.replace("targets:\n  container:", "  - name: fleetmq_broker\ntargets:\n  container:");
-        assertThatThrownBy(() -> parse(text)).hasMessage("m.yaml:17: roles[1].name: role fleetmq_broker is listed twice");
+        assertThatThrownBy(() -> parse(text))
+                .hasMessage("m.yaml:17: roles[1].name: role fleetmq_broker is listed twice");
     }
 
     @Test
     void aRoleTargetMustBeContainerOrAmi() {
         String text = GOOD.replace("    vars:\n", "    targets: [container, vm]\n    vars:\n");
-        assertThatThrownBy(() -> parse(text)).hasMessage("m.yaml:14: roles[0].targets[1]: must be container or ami, got \"vm\"");
+        assertThatThrownBy(() -> parse(text))
+                .hasMessage("m.yaml:14: roles[0].targets[1]: must be container or ami, got \"vm\"");
     }
 
     @Test

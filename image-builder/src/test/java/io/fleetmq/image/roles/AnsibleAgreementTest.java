@@ -31,15 +31,18 @@ class AnsibleAgreementTest {
         for (String name : new String[] {"broker.yaml", "broker-production.yaml"}) {
             ValidatedManifest v = new ManifestValidator(new RoleLibrary(TestPaths.roles()), new RoleRenderer())
                     .validate(ManifestParser.read(TestPaths.manifests().resolve(name)));
-            RenderedFile rendered = v.containerFiles().stream().filter(f -> f.path().equals("/etc/fleetmq/fleetmq.yaml")).findFirst().orElseThrow();
+            RenderedFile rendered = v.containerFiles().stream().filter(f -> f.path()
+                    .equals("/etc/fleetmq/fleetmq.yaml")).findFirst().orElseThrow();
             Path vars = tmp.resolve(name + ".vars.json");
             new ObjectMapper().writeValue(vars.toFile(), v.manifest().roles().get(0).vars());
             Path out = tmp.resolve(name + ".rendered");
             Path role = TestPaths.roles().resolve("fleetmq_broker");
-            Processes.ok(120, "ansible", "localhost", "-c", "local", "-i", "localhost,", "-m", "ansible.builtin.template",
+            Processes.ok(120, "ansible", "localhost", "-c", "local", "-i", "localhost,", "-m",
+                    "ansible.builtin.template",
                     "-a", "src=" + role.resolve("templates/fleetmq.yaml.j2") + " dest=" + out,
                     "-e", "@" + role.resolve("defaults/main.yml"), "-e", "@" + vars);
-            assertThat(Files.readString(out)).as(name).isEqualTo(new String(rendered.content(), StandardCharsets.UTF_8));
+            assertThat(Files.readString(out)).as(name).isEqualTo(new String(rendered.content(),
+                    StandardCharsets.UTF_8));
         }
     }
 
@@ -59,6 +62,7 @@ class AnsibleAgreementTest {
         assertThat(r.exitCode()).as(r.output()).isZero();
         Processes.Result tasks = Processes.run(tmp, 120, "env", "ANSIBLE_ROLES_PATH=" + TestPaths.roles(),
                 "ansible-playbook", "--list-tasks", "-i", "localhost,", playbook.toString());
-        assertThat(tasks.output()).contains("fleetmq_broker : Create the broker user").contains("fleetmq_broker : Render the broker configuration");
+        assertThat(tasks.output()).contains("fleetmq_broker : Create the broker user")
+                .contains("fleetmq_broker : Render the broker configuration");
     }
 }

@@ -38,7 +38,8 @@ class CycloneDxWriterTest {
         assertThat(json.at("/metadata/timestamp").asText()).isEqualTo("2026-11-01T00:00:00Z");
         assertThat(json.at("/metadata/component/purl").asText()).isEqualTo("pkg:maven/io.fleetmq/fleetmq-broker@0.1.0");
         JsonNode first = json.get("components").get(0);
-        assertThat(first.get("purl").asText()).isEqualTo("pkg:maven/io.netty/netty-transport-native-epoll@4.1.135.Final?classifier=linux-x86_64");
+        assertThat(first.get("purl").asText())
+                .isEqualTo("pkg:maven/io.netty/netty-transport-native-epoll@4.1.135.Final?classifier=linux-x86_64");
         assertThat(first.at("/hashes/0/content").asText())
                 .isEqualTo(sha256("epoll"));
         assertThat(json.get("components").get(1).get("group").asText()).isEqualTo("org.yaml");
@@ -48,7 +49,8 @@ class CycloneDxWriterTest {
     void theSameJarsGiveTheSameBytes() throws IOException {
         Path yaml = jar("org/yaml/snakeyaml/2.5/snakeyaml-2.5.jar", "yaml");
         Instant t = Instant.EPOCH;
-        assertThat(CycloneDxWriter.write("0.1.0", List.of(yaml), t)).isEqualTo(CycloneDxWriter.write("0.1.0", List.of(yaml), t));
+        assertThat(CycloneDxWriter.write("0.1.0", List.of(yaml), t)).isEqualTo(CycloneDxWriter.write("0.1.0",
+                List.of(yaml), t));
     }
 
     @Test

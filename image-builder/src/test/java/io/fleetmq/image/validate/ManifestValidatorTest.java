@@ -115,15 +115,18 @@ class ManifestValidatorTest {
 
     @Test
     void aVariableOfTheWrongTypeIsReportedAtItsLine() {
-        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_tcp_port: 1884", "fleetmq_broker_tcp_port: \"1884\"")))
+        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_tcp_port: 1884",
+                "fleetmq_broker_tcp_port: \"1884\"")))
                 .hasMessage("m.yaml:16: roles[0].vars.fleetmq_broker_tcp_port: must be an integer like the role default (1883), got a string (1884)");
-        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_node_name: edge-7", "fleetmq_broker_node_name: [a, b]")))
+        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_node_name: edge-7",
+                "fleetmq_broker_node_name: [a, b]")))
                 .hasMessageStartingWith("m.yaml:15: roles[0].vars.fleetmq_broker_node_name: must be a string like the role default");
     }
 
     @Test
     void aValueTheBrokerWouldRefuseIsCaughtBeforeBuilding() {
-        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_tcp_port: 1884", "fleetmq_broker_tcp_port: 70000")))
+        assertThatThrownBy(() -> validate(MANIFEST.replace("fleetmq_broker_tcp_port: 1884",
+                "fleetmq_broker_tcp_port: 70000")))
                 .isInstanceOf(ManifestException.class)
                 .hasMessageStartingWith("m.yaml:14: roles[0].vars: rendered ")
                 .hasMessageContaining("listeners.tcp.port: must be between 0 and 65535");
@@ -169,7 +172,8 @@ class ManifestValidatorTest {
     void aContainerTargetNeedsTheBrokerRole() throws IOException {
         Path roles = copyRoles();
         Path other = Files.createDirectories(roles.resolve("other_role/tasks"));
-        Files.writeString(other.resolve("main.yml"), "---\n- name: Nothing to do\n  ansible.builtin.debug:\n    msg: hi\n");
+        Files.writeString(other.resolve("main.yml"),
+                "---\n- name: Nothing to do\n  ansible.builtin.debug:\n    msg: hi\n");
         assertThatThrownBy(() -> validate(MANIFEST.replace("- name: fleetmq_broker\n    vars:\n      fleetmq_broker_node_name: edge-7\n      fleetmq_broker_tcp_port: 1884\n",
                 "- name: other_role\n"), roles))
                 .hasMessageStartingWith("m.yaml:12: roles: a container target needs the fleetmq_broker role");
@@ -200,7 +204,8 @@ class ManifestValidatorTest {
     void theExampleManifestsAreValid() {
         for (String name : List.of("broker.yaml", "broker-production.yaml", "broker-node-ami.yaml")) {
             ImageManifest m = ManifestParser.read(TestPaths.manifests().resolve(name));
-            ValidatedManifest v = new ManifestValidator(new RoleLibrary(TestPaths.roles()), new RoleRenderer()).validate(m);
+            ValidatedManifest v = new ManifestValidator(new RoleLibrary(TestPaths.roles()), new RoleRenderer())
+                    .validate(m);
             assertThat(v.roleVars()).as(name).containsKey("fleetmq_broker");
         }
     }
