@@ -213,6 +213,32 @@ class ClusterMessagingTest {
         for (int n = 1; n < 3; n++) {
             assertThat(retainedOn(cluster.node(n), "retain-sub-" + n)).isEqualTo("armed");
         }
+        // A fourth node joining now gets the retained messages from the oldest member.
+        NodeProcess late = cluster.addNode();
+        try {
+            late.awaitMembers(List.of("node-1", "node-2", "node-3", "node-4"), Duration.ofSeconds(30));
+            // The retained messages follow the view change asynchronously: a subscription made before they arrived
+            // gets nothing (retained messages are sent at SUBSCRIBE), so ask again until they are there.
+            String got = null;
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (got == null && System.currentTimeMillis() < deadline) {
+                got = retainedOnOrNull(late, "retain-sub-late", 300);
+            }
+            assertThat(got).as("retained message on the node that joined later").isEqualTo("armed");
+        } finally {
+            late.close();
+        }
+    }
+
+    static String retainedOnOrNull(BrokerEndpoint node, String clientId, long waitMs) throws InterruptedException {
+        Mqtt5BlockingClient sub = v5(node, clientId);
+        try (Mqtt5BlockingClient.Mqtt5Publishes p = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+            sub.subscribeWith().topicFilter("site/7/alarm").qos(MqttQos.AT_LEAST_ONCE).send();
+            return p.receive(waitMs, TimeUnit.MILLISECONDS)
+                    .map(m -> new String(m.getPayloadAsBytes(), StandardCharsets.UTF_8)).orElse(null);
+        } finally {
+            sub.disconnect();
+        }
     }
 
     static String retainedOn(BrokerEndpoint node, String clientId) throws InterruptedException {

@@ -103,7 +103,15 @@ final class ContainerizeStep implements BuildStep {
             String reference = ((Destination.Registry) req.destination()).reference();
             containerizer = withTags(Containerizer.to(RegistryImage.named(reference)), reference, target);
         }
-        containerizer.setBaseImageLayersCache(req.cacheDir().resolve("jib/base"))
+        // Jib's own executor would keep writing into the caches after a failed push returns; with ours, the build
+        // waits for every task before it reports, so nothing touches the cache or work directory afterwards.
+        java.util.concurrent.ExecutorService jibThreads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fleetmq-jib");
+            t.setDaemon(true);
+            return t;
+        });
+        containerizer.setExecutorService(jibThreads)
+                .setBaseImageLayersCache(req.cacheDir().resolve("jib/base"))
                 .setApplicationLayersCache(state.workDir().resolve("jib-app-cache"))
                 .setAllowInsecureRegistries(insecure)
                 .setToolName("fleetmq-image-builder")
@@ -122,6 +130,10 @@ final class ContainerizeStep implements BuildStep {
             }
             state.container(container);
         } finally {
+            jibThreads.shutdownNow();
+            if (!jibThreads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                progress.report("jib: background tasks still running after 30 s");
+            }
             if (tarTmp != null) {
                 Files.deleteIfExists(tarTmp);
             }

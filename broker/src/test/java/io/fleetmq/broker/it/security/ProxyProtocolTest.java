@@ -2,6 +2,7 @@ package io.fleetmq.broker.it.security;
 
 import io.fleetmq.broker.config.AuthConfig;
 import io.fleetmq.broker.it.v3.LogCapture;
+import io.fleetmq.broker.testing.ProxyHeaders;
 import io.fleetmq.broker.testing.RawMqttClient;
 import io.fleetmq.broker.testing.TestBroker;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
@@ -46,23 +47,12 @@ class ProxyProtocolTest {
                 .withAuth(auth.apply(c.auth())));
     }
 
-    /** PROXY v1: the text form. */
     static byte[] v1(String sourceIp, int sourcePort) {
-        return ("PROXY TCP4 " + sourceIp + " 127.0.0.1 " + sourcePort + " 1883\r\n").getBytes(StandardCharsets.US_ASCII);
+        return ProxyHeaders.v1(sourceIp, sourcePort);
     }
 
-    /** PROXY v2: binary form, PROXY command, TCP over IPv4. */
-    static byte[] v2(String sourceIp, int sourcePort) throws Exception {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.write(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A}); // signature
-        b.write(0x21); // version 2, command PROXY
-        b.write(0x11); // AF_INET, STREAM
-        b.write(new byte[] {0x00, 0x0C}); // 12 address bytes follow
-        b.write(InetAddress.getByName(sourceIp).getAddress()); // source address
-        b.write(new byte[] {127, 0, 0, 1}); // destination address
-        b.write(new byte[] {(byte) (sourcePort >> 8), (byte) sourcePort}); // source port
-        b.write(new byte[] {0x07, 0x5B}); // destination port 1883
-        return b.toByteArray();
+    static byte[] v2(String sourceIp, int sourcePort) {
+        return ProxyHeaders.v2(sourceIp, sourcePort);
     }
 
     @Test
