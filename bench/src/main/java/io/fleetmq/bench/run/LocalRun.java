@@ -35,6 +35,9 @@ public final class LocalRun implements Driver {
     private final ClientFactory factory;
     private final ConcurrentLinkedQueue<BenchClient> clients = new ConcurrentLinkedQueue<>();
     private final AtomicInteger finishedClients = new AtomicInteger();
+    /** The first connect failure is printed with its cause: a count alone does not say what to fix. */
+    private final java.util.concurrent.atomic.AtomicBoolean firstFailureReported =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Semaphore pending = new Semaphore(MAX_PENDING_CONNECTS);
     private final Thread connector;
     private volatile boolean stopping;
@@ -109,6 +112,11 @@ public final class LocalRun implements Driver {
             if (error != null) {
                 stats.connectFailed();
                 finishedClients.incrementAndGet();
+                if (firstFailureReported.compareAndSet(false, true)) {
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause()
+                            != null ? error.getCause() : error;
+                    System.err.println("first connect failure (client " + plan.clientId(i) + "): " + cause);
+                }
                 return;
             }
             stats.connected();

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * One side of a scenario (its subscribers or its publishers) as {@link Driver}s of the existing run machinery: a
- * {@link LocalRun} per broker group in this process when {@code workers} is 1, else {@link WorkerPool}s whose
- * children run {@code bench sub|pub --worker-child}. Acts as one driver whose stats are the sum of its parts.
+ * {@link LocalRun} per broker group in this process when the side asks for {@code workers: 1}, else
+ * {@link WorkerPool}s whose children run {@code bench sub|pub --worker-child} — also for a group whose share is a
+ * single worker, since the point of several workers is several processes (each with its own open-files limit). Acts as one driver whose stats are the sum of its parts.
  * <p>
  * Spreading over {@code spec.brokers}: brokers that share a port form one group whose clients take the hosts
  * round-robin (client n goes to host n mod hosts); with several ports, each port group gets a contiguous slice of
@@ -44,7 +45,7 @@ final class Fleet implements Driver, StatsSource {
     static Fleet subscribers(Scenario.Subscribers s, List<Scenario.Endpoint> brokers, String prefix, PrintWriter err) {
         List<Driver> parts = new ArrayList<>();
         for (Slice g : slices(s.count(), s.workers(), brokers)) {
-            if (g.workers() == 1) {
+            if (s.workers() == 1) {
                 parts.add(new LocalRun(new BenchPlan(Mode.SUB, g.hosts(), g.port(), s.protocolVersion(), g.count(),
                         g.start(), intervalNanos(share(s.connectRate(), g.count(), s.count())), s.topic(), s.qos(),
                         0, 0, 0, 0, 300, s.cleanSession(), s.sessionExpiry(), null, null, addresses(s.ifaddr()),
@@ -71,7 +72,7 @@ final class Fleet implements Driver, StatsSource {
     static Fleet publishers(Scenario.Publishers p, List<Scenario.Endpoint> brokers, String prefix, PrintWriter err) {
         List<Driver> parts = new ArrayList<>();
         for (Slice g : slices(p.count(), p.workers(), brokers)) {
-            if (g.workers() == 1) {
+            if (p.workers() == 1) {
                 parts.add(new LocalRun(new BenchPlan(Mode.PUB, g.hosts(), g.port(), p.protocolVersion(), g.count(),
                         g.start(), intervalNanos(share(p.connectRate(), g.count(), p.count())), p.topic(), p.qos(),
                         p.payloadSize(), p.intervalMs(), quota(p, g.start(), g.count()), p.inflight(), 300, true, 0,
