@@ -51,4 +51,13 @@ class PackerTemplatesTest {
         assertThat(r.exitCode()).as(r.output()).isNotZero();
         assertThat(r.output()).contains("source_ami_name_filter");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"broker-node.pkr.hcl", "eks-node.pkr.hcl", "plugins.pkr.hcl"})
+    void templateIsFormattedAsPackerFmtWritesIt(String file) throws Exception {
+        Processes.assumeTools("check the templates' formatting", "packer");
+        Processes.Result r = Processes.run(tmp, 60, "packer", "fmt", "-check", "-diff",
+                TestPaths.home().resolve("packer").resolve(file).toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+    }
 }
