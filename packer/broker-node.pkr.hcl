@@ -1,5 +1,6 @@
-# FleetMQ standalone broker-node (EC2 Auto Scaling) AMI. Driven by `./fleetmq image ami --manifest FILE` (image-builder), which renders the variables
-# file (-var-file) from the manifest: the source AMI filter, region, instance type, and the Ansible playbook that
+# FleetMQ standalone broker-node (EC2 Auto Scaling) AMI.
+# Driven by `./fleetmq image ami --manifest FILE` (image-builder), which renders the variables file (-var-file)
+# from the manifest: the source AMI filter, region, instance type, and the Ansible playbook that
 # runs the manifest's roles from ansible-roles/. Steps: Ansible roles -> cleanup -> validation (fails the build if
 # SSH host keys, cloud-init state or shell history were left) -> Packer manifest (the AMI id the CLI publishes).
 # Reference: docs/golden-images.md, packer/README.md. Plugin versions: plugins.pkr.hcl.
@@ -122,11 +123,16 @@ build {
     ansible_env_vars = ["ANSIBLE_ROLES_PATH=${var.roles_path}", "ANSIBLE_HOST_KEY_CHECKING=False"]
   }
 
-  # Version information: which manifest made this AMI.
+  # Version information: which manifest made this AMI (/etc/fleetmq-ami-release).
   provisioner "shell" {
-    inline = [
-      "printf 'name=%s\\nversion=%s\\nmanifest_sha256=%s\\ntemplate=broker-node\\n' '${var.manifest_name}' '${var.manifest_version}' '${var.manifest_sha256}' | sudo tee /etc/fleetmq-ami-release >/dev/null",
+    execute_command = "sudo sh -c '{{ .Vars }} {{ .Path }}'"
+    environment_vars = [
+      "FLEETMQ_MANIFEST_NAME=${var.manifest_name}",
+      "FLEETMQ_MANIFEST_VERSION=${var.manifest_version}",
+      "FLEETMQ_MANIFEST_SHA256=${var.manifest_sha256}",
+      "FLEETMQ_TEMPLATE=broker-node",
     ]
+    script = "${var.scripts_dir}/release-info.sh"
   }
 
   # Cleanup, then validation: the build fails if anything that must not ship is still there.

@@ -59,4 +59,25 @@ class AmiScriptsTest {
         assertThat(root.resolve("etc/ssh/sshd_config")).as("configuration stays").isRegularFile();
         assertThat(root.resolve("etc/machine-id")).as("emptied, regenerated at first boot").isEmptyFile();
     }
+
+    @Test
+    void releaseInfoRecordsWhichManifestMadeTheImage() throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Processes.Result r = Processes.run(null, 30, "env", "FLEETMQ_MANIFEST_NAME=fleetmq-eks-node",
+                "FLEETMQ_MANIFEST_VERSION=0.1.0", "FLEETMQ_MANIFEST_SHA256=abc123", "FLEETMQ_TEMPLATE=eks-node", "sh",
+                script("release-info.sh").toString(), root.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(root.resolve("etc/fleetmq-ami-release")).hasContent(
+                "name=fleetmq-eks-node\nversion=0.1.0\nmanifest_sha256=abc123\ntemplate=eks-node\n");
+    }
+
+    @Test
+    void releaseInfoWithoutTheManifestVariablesFailsAndWritesNothing() throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Processes.Result r = Processes.run(null, 30, "env", "-u", "FLEETMQ_MANIFEST_NAME", "sh",
+                script("release-info.sh").toString(), root.toString());
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output()).contains("FLEETMQ_MANIFEST_NAME");
+        assertThat(root.resolve("etc")).isEmptyDirectory();
+    }
 }

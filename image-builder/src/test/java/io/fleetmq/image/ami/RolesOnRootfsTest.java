@@ -153,7 +153,8 @@ class RolesOnRootfsTest {
         assertThat(unit).contains("User=fleetmq", "LimitNOFILE=1048576", "NoNewPrivileges=yes",
                 "ProtectSystem=strict", "ReadWritePaths=/var/lib/fleetmq", "PrivateTmp=yes",
                 "ExecStart=/usr/bin/java -Xmx256m -XX:+ExitOnOutOfMemoryError -cp /opt/fleetmq/classes:"
-                        + "/opt/fleetmq/lib/* io.fleetmq.broker.cli.FleetMqCli broker --config /etc/fleetmq/fleetmq.yaml");
+                        + "/opt/fleetmq/lib/* io.fleetmq.broker.cli.FleetMqCli broker --config "
+                        + "/etc/fleetmq/fleetmq.yaml");
         assertThat(Files.readSymbolicLink(root.resolve("etc/systemd/system/multi-user.target.wants/fleetmq.service")))
                 .isEqualTo(Path.of("/etc/systemd/system/fleetmq.service"));
     }

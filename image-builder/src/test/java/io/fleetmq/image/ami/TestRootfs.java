@@ -42,7 +42,8 @@ final class TestRootfs {
         try {
             Processes.ok(300, "cp", "-a", base + "/.", tmp.toString());
             Path policy = tmp.resolve("usr/sbin/policy-rc.d");
-            Files.writeString(policy, "#!/bin/sh\n# Test root filesystem: package scripts start no services.\nexit 101\n");
+            Files.writeString(policy, "#!/bin/sh\n# Test root filesystem: package scripts start no services.\n"
+                    + "exit 101\n");
             Processes.ok(10, "chmod", "0755", policy.toString());
             Processes.ok(600, "chroot", tmp.toString(), "sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND="
                     + "noninteractive apt-get install -y -qq --no-install-recommends python3");
