@@ -14,12 +14,13 @@ import java.util.concurrent.Callable;
 @Command(name = "fleetmq image",
         mixinStandardHelpOptions = true,
         version = "fleetmq image-builder (manifest apiVersion fleetmq.io/v1alpha1)",
-        description = "Build reproducible FleetMQ broker images from versioned manifests.",
-        subcommands = {BuildCommand.class, ValidateCommand.class, InspectCommand.class},
+        description = "Build reproducible FleetMQ broker images, and AMIs with Packer, from versioned manifests.",
+        subcommands = {BuildCommand.class, ValidateCommand.class, InspectCommand.class, AmiCommand.class},
         footer = {"", "Examples:",
                 "  ./fleetmq image validate --manifest image-builder/manifests/broker.yaml",
                 "  ./fleetmq image build --manifest image-builder/manifests/broker.yaml --to tar:/tmp/broker.tar",
-                "  ./fleetmq image inspect tar:/tmp/broker.tar"})
+                "  ./fleetmq image inspect tar:/tmp/broker.tar",
+                "  ./fleetmq image ami --manifest image-builder/manifests/broker-node-ami.yaml --dry-run"})
 public final class ImageCli implements Callable<Integer> {
 
     public static final int OK = 0;
