@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code pipelines/run-local.sh} runs the pipeline's step scripts here, with no AWS: the steps the pipeline runs in
  * CodeBuild that need no account are executed for real (synth, bench gate against a local cluster); the test step
  * (the whole build, which CI already runs) is checked with {@code --dry-run}; steps that need AWS must refuse clearly.
- * The image-build step needs the image builder (issue 7), which is not on this branch: not tested here.
+ * The image-build step pushes to Debian's docker-registry on a free loopback port.
  */
 class PipelineLocalRunnerTest {
 
@@ -152,6 +152,65 @@ class PipelineLocalRunnerTest {
         }
         assertThat(Files.readString(out.resolve("FleetMq-Pipeline.template.json")))
                 .contains("bash pipelines/steps/bench-gate.sh");
+    }
+
+    @Test
+    void theImageBuildStepPushesTheImageOnceAndRecordsTheDigestTheRegistryServes(@org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception {
+        Assumptions.assumeTrue(onPath("docker-registry") && onPath("skopeo"),
+                "docker-registry and skopeo not installed (.ci/run installs them): the image-build step needs a registry");
+        int port = freeRange(1, new HashSet<>());
+        Path config = work.resolve("registry.yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: warn
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                http:
+                  addr: 127.0.0.1:%d
+                """.formatted(work.resolve("registry-data"), port));
+        Process registry = new ProcessBuilder("docker-registry", "serve", config.toString()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("registry.log").toFile()).start();
+        try {
+            waitForRegistry(port, registry);
+            String ref = "127.0.0.1:" + port + "/fleetmq/broker:local";
+            Path out = work.resolve("out");
+            Result r = run(Map.of("IMAGE_DESTINATION", "registry:" + ref, "PIPELINE_OUT", out.toString()), "image-build");
+            assertThat(r.exit).as(r.output).isZero();
+            assertThat(r.output).contains("+ ./fleetmq image build --manifest image-builder/manifests/broker.yaml --to registry:" + ref);
+            String digest = Files.readString(out.resolve("image-digest")).trim();
+            assertThat(digest).matches("sha256:[0-9a-f]{64}");
+            Process inspect = new ProcessBuilder("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Digest}}",
+                    "docker://" + ref).redirectErrorStream(true).start();
+            String served = new String(inspect.getInputStream().readAllBytes()).trim();
+            assertThat(inspect.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            assertThat(served).isEqualTo(digest);
+        } finally {
+            registry.destroy();
+            registry.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    private static void waitForRegistry(int port, Process registry) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!registry.isAlive()) {
+                throw new AssertionError("docker-registry exited with " + registry.exitValue());
+            }
+            try (java.net.Socket ignored = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("docker-registry did not listen on 127.0.0.1:" + port + " within 30 s");
     }
 
     @Test
