@@ -41,7 +41,8 @@ public record FleetMqStacks(NetworkStack network, ClusterStack cluster, BrokerWo
                 props(awsEnv, prefix + "Network", "VPC, subnets, NAT, endpoints, flow logs"),
                 new NetworkStackProps(env.network(), env.availabilityZones()));
         ClusterStack cluster = new ClusterStack(scope, prefix + "Cluster",
-                props(awsEnv, prefix + "Cluster", "EKS cluster, golden-AMI node groups, load balancer controller, cluster autoscaler"),
+                props(awsEnv, prefix + "Cluster",
+                        "EKS cluster, golden-AMI node groups, load balancer controller, cluster autoscaler"),
                 new ClusterStackProps(network.vpc(), clusterName, env.nodes()));
         BrokerWorkloadStack broker = new BrokerWorkloadStack(scope, prefix + "Broker",
                 props(awsEnv, prefix + "Broker", "broker StatefulSet, discovery Service, NLB Service, PDB"),

@@ -87,9 +87,11 @@ public final class Buildspecs {
             Object doc = new Yaml(new SafeConstructor(options)).load(r);
             return mapping(file, "(document)", doc);
         } catch (YAMLException e) {
-            throw new EnvironmentConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new EnvironmentConfigException(file + ": not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
-            throw new EnvironmentConfigException(file + ": cannot read (buildspecs live in pipelines/buildspecs/): " + e);
+            throw new EnvironmentConfigException(file + ": cannot read (buildspecs live in pipelines/buildspecs/): "
+                    + e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.fleetmq.cdk.pipeline;
 
 import io.fleetmq.cdk.FleetMqStacks;
 import io.fleetmq.cdk.config.EnvironmentConfig;
+import io.fleetmq.cdk.config.EnvironmentConfigException;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stage;
 import software.amazon.awscdk.StageProps;
@@ -21,7 +22,7 @@ public final class FleetMqStage extends Stage {
                 .env(Environment.builder().account(env.account()).region(env.region()).build())
                 .build());
         if (env.broker().imageDigest().isPresent() || env.nodes().amiId().isPresent()) {
-            throw new io.fleetmq.cdk.config.EnvironmentConfigException("envs/" + env.name()
+            throw new EnvironmentConfigException("envs/" + env.name()
                     + ".yaml: broker.imageDigest / nodes.amiId: must not be set for the pipeline, which deploys the"
                     + " digest and AMI its artifact step recorded (through " + env.broker().imageDigestParameter()
                     + " and " + env.nodes().amiParameter() + ")");

@@ -17,7 +17,7 @@ public record PipelineConfig(String name, String account, String region, List<St
     public record Source(String connectionArn, String repository, String branch) {
     }
 
-    /** What the artifact step builds once: the image (into {@code imageRepository}) and the AMI named {@code amiName}. */
+    /** What the artifact step builds once: the image (into {@code imageRepository}) and the AMI {@code amiName}. */
     public record Artifacts(String imageRepository, String imageManifest, String amiManifest, String amiName) {
     }
 

@@ -59,7 +59,8 @@ public final class PipelineConfigLoader {
         Section src = root.section("source");
         PipelineConfig.Source source = new PipelineConfig.Source(
                 src.string("connectionArn", CONNECTION,
-                        "a CodeConnections connection ARN such as arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"),
+                        "a CodeConnections connection ARN such as "
+                                + "arn:aws:codeconnections:eu-west-1:123456789012:connection/<uuid>"),
                 src.string("repository", REPOSITORY, "owner/name of the Git repository"),
                 src.string("branch", BRANCH, "a branch name such as main"));
         src.rejectUnknown();
@@ -87,7 +88,8 @@ public final class PipelineConfigLoader {
         }
         for (String env : List.of(dev, prod)) {
             if (RESERVED_ENV_NAMES.contains(env)) {
-                envs.fail(env.equals(dev) ? "dev" : "prod", "\"" + env + "\" is reserved (/fleetmq/pipeline/... holds the release record)");
+                envs.fail(env.equals(dev) ? "dev" : "prod",
+                        "\"" + env + "\" is reserved (/fleetmq/pipeline/... holds the release record)");
             }
         }
         envs.rejectUnknown();
@@ -107,7 +109,8 @@ public final class PipelineConfigLoader {
             Map<String, Object> m = (Map<String, Object>) map;
             return m;
         } catch (YAMLException e) {
-            throw new EnvironmentConfigException(file + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new EnvironmentConfigException(file + ": not valid YAML: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         } catch (IOException e) {
             throw new EnvironmentConfigException(file + ": cannot read: " + e.getMessage());
         }

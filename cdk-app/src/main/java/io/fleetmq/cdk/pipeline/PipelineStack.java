@@ -3,6 +3,10 @@ package io.fleetmq.cdk.pipeline;
 import io.fleetmq.cdk.config.EnvironmentConfig;
 import io.fleetmq.cdk.contract.SsmParameters;
 import io.fleetmq.cdk.nag.Nag;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -41,12 +45,10 @@ import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.LifecycleRule;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
-import io.github.cdklabs.cdknag.RegexAppliesTo;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,8 +63,10 @@ import java.util.Map;
  *   <li>Artifacts: the broker image and the EKS worker AMI, built once; digest and AMI id recorded in SSM and exported
  *       as pipeline variables ({@code artifacts.yml});</li>
  *   <li>dev: Promote-dev writes the artifact step's digest and AMI to dev's parameters, the dev stacks deploy, then
- *       BenchGate runs the bench scenario in a VPC against the dev NLB ({@code promote.yml}, {@code bench-gate.yml});</li>
- *   <li>prod: Approve (manual), then Promote-prod writes the SAME variables to prod's parameters, and prod deploys.</li>
+ *       BenchGate runs the bench scenario in a VPC against the dev NLB ({@code promote.yml},
+ *       {@code bench-gate.yml});</li>
+ *   <li>prod: Approve (manual), then Promote-prod writes the SAME variables to prod's parameters, and prod
+ *       deploys.</li>
  * </ol>
  * Nothing after the artifact step builds anything: later stages only hand the recorded digest and AMI on.
  */
@@ -187,7 +191,7 @@ public final class PipelineStack extends Stack {
      * another account, share an AMI); env vars name the environment's parameters and carry the artifact step's
      * exported variables, the same for every environment.
      */
-    private CodeBuildStep promoteStep(PipelineConfig config, EnvironmentConfig env, java.nio.file.Path buildspecs,
+    private CodeBuildStep promoteStep(PipelineConfig config, EnvironmentConfig env, Path buildspecs,
                                       CodePipelineSource source) {
         boolean otherAccount = !env.account().equals(config.account());
         String releaseRole = PipelineNames.releaseRoleArn(env.account(), env.name());
@@ -229,7 +233,7 @@ public final class PipelineStack extends Stack {
         return step;
     }
 
-    private CodeBuildStep benchGateStep(PipelineConfig config, java.nio.file.Path buildspecs,
+    private CodeBuildStep benchGateStep(PipelineConfig config, Path buildspecs,
                                         CodePipelineSource source) {
         Vpc vpc = Vpc.Builder.create(this, "BenchGateVpc")
                 .availabilityZones(config.availabilityZones())
@@ -287,7 +291,8 @@ public final class PipelineStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         Nag.suppress(bucket, "AwsSolutions-S1", "Holds only bench reports written by the BenchGate step's role; "
-                + "writes are in that build's CloudWatch log and CloudTrail, so server access logs add no audit value.");
+                + "writes are in that build's CloudWatch log and CloudTrail, so server access logs add no audit "
+                + "value.");
         return bucket;
     }
 
@@ -344,10 +349,11 @@ public final class PipelineStack extends Stack {
                 .replicationConfiguration(CfnReplicationConfiguration.ReplicationConfigurationProperty.builder()
                         .rules(List.of(CfnReplicationConfiguration.ReplicationRuleProperty.builder()
                                 .destinations(destinations)
-                                .repositoryFilters(List.of(CfnReplicationConfiguration.RepositoryFilterProperty.builder()
-                                        .filter(config.artifacts().imageRepository())
-                                        .filterType("PREFIX_MATCH")
-                                        .build()))
+                                .repositoryFilters(List.of(
+                                        CfnReplicationConfiguration.RepositoryFilterProperty.builder()
+                                                .filter(config.artifacts().imageRepository())
+                                                .filterType("PREFIX_MATCH")
+                                                .build()))
                                 .build()))
                         .build())
                 .build();
@@ -412,7 +418,7 @@ public final class PipelineStack extends Stack {
                         + "the bench subnets by CDK) and report objects under bench-gate/ of the bench report bucket, "
                         + "one key per build.",
                 "Resource::*", "Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*",
-                "Resource::<" + getLogicalId((software.amazon.awscdk.CfnElement) benchReports.getNode()
+                "Resource::<" + getLogicalId((CfnElement) benchReports.getNode()
                         .getDefaultChild()) + ".Arn>/bench-gate/*");
     }
 

@@ -2,8 +2,10 @@ package io.fleetmq.cdk.pipeline;
 
 import io.fleetmq.cdk.config.EnvironmentConfig;
 import io.fleetmq.cdk.config.EnvironmentConfigException;
+import io.fleetmq.cdk.contract.SsmParameters;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
+import org.yaml.snakeyaml.Yaml;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -11,9 +13,12 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
 import software.constructs.Construct;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@code cdk synth -c pipeline=true} builds: the pipeline stack ({@code FleetMq-Pipeline}, whose stages hold
@@ -34,7 +39,7 @@ public record PipelineStacks(PipelineStack pipeline, List<ReleaseAccessStack> re
                         + ".yaml broker.imageRepository \"" + env.broker().imageRepository()
                         + "\": the environment would deploy a repository the pipeline never pushes to");
             }
-            String expectedAmi = io.fleetmq.cdk.contract.SsmParameters.ami(env.name(), config.artifacts().amiName());
+            String expectedAmi = SsmParameters.ami(env.name(), config.artifacts().amiName());
             if (!env.nodes().amiParameter().equals(expectedAmi)) {
                 throw new EnvironmentConfigException("envs/" + env.name() + ".yaml: nodes.amiParameter: the pipeline "
                         + "promotes the AMI to " + expectedAmi + ", got " + env.nodes().amiParameter());
@@ -50,7 +55,8 @@ public record PipelineStacks(PipelineStack pipeline, List<ReleaseAccessStack> re
         for (EnvironmentConfig env : List.of(dev, prod)) {
             access.add(new ReleaseAccessStack(scope, "FleetMq-" + env.name() + "-ReleaseAccess", StackProps.builder()
                     .env(Environment.builder().account(env.account()).region(env.region()).build())
-                    .description("FleetMQ: what the pipeline may do in " + env.name() + " (release role, ECR replication)")
+                    .description("FleetMQ: what the pipeline may do in " + env.name()
+                            + " (release role, ECR replication)")
                     .build(), config, env));
         }
         List<Stack> stacks = new ArrayList<>(access);
@@ -66,12 +72,12 @@ public record PipelineStacks(PipelineStack pipeline, List<ReleaseAccessStack> re
     static String pinnedCliVersion() {
         Path file = Path.of("package.json");
         try {
-            Object doc = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(file));
-            if (doc instanceof java.util.Map<?, ?> m && m.get("devDependencies") instanceof java.util.Map<?, ?> deps
+            Object doc = new Yaml().load(Files.readString(file));
+            if (doc instanceof Map<?, ?> m && m.get("devDependencies") instanceof Map<?, ?> deps
                     && deps.get("aws-cdk") instanceof String v && v.matches("2\\.\\d+\\.\\d+")) {
                 return v;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new EnvironmentConfigException("cdk-app/package.json: cannot read: " + e.getMessage());
         }
         throw new EnvironmentConfigException("cdk-app/package.json: devDependencies.aws-cdk: must pin an exact 2.x "
