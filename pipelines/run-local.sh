@@ -7,10 +7,12 @@
 # Steps that need no AWS:
 #   test         ./mvnw -B verify (the README's test command)
 #   synth        cdk synth -c pipeline=true into cdk-app/cdk.out (needs `npm ci` in cdk-app/)
-#   image-build  ./fleetmq image build into IMAGE_DESTINATION (default registry:127.0.0.1:5000/fleetmq/broker:local,
-#                e.g. Debian's docker-registry on loopback)
-#   bench-gate   ./fleetmq bench scenario against BENCH_ENDPOINT (default 127.0.0.1:1883, i.e. `./fleetmq cluster up`)
-#                with BENCH_SCENARIO (default bench/scenarios/smoke.yaml here; the pipeline uses gate.yaml)
+#   image-build  ./fleetmq image build into IMAGE_DESTINATION; when unset, into a docker-registry (Debian's) that this
+#                script starts on 127.0.0.1:${LOCAL_REGISTRY_PORT:-5000} and stops afterwards
+#   bench-gate   ./fleetmq bench scenario against BENCH_ENDPOINT with BENCH_SCENARIO (default bench/scenarios/smoke.yaml
+#                here; the pipeline uses gate.yaml); when BENCH_ENDPOINT is unset, against a local cluster this script
+#                starts (./fleetmq cluster up, ports LOCAL_CLUSTER_PORT, LOCAL_NODE_BASE_PORT, LOCAL_CLUSTER_BASE_PORT,
+#                LOCAL_HTTP_BASE_PORT, defaults as `cluster up`) and stops afterwards
 #   all          test, synth, image-build, bench-gate in that order (the pipeline's order), stopping at the first failure
 # Steps that need AWS (credentials in the environment), refused otherwise:
 #   ami-build, record, promote
@@ -37,6 +39,49 @@ has_aws_credentials() {
   [[ -n "${AWS_ACCESS_KEY_ID:-}" || -n "${AWS_PROFILE:-}" || -n "${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-}" ]]
 }
 
+out="${PIPELINE_OUT:-$(cd "$here/.." && pwd)/pipelines/out}"
+cleanups=()
+cleanup() {
+  local c
+  for c in "${cleanups[@]}"; do eval "$c" || true; done
+}
+trap cleanup EXIT
+
+# A loopback registry for image-build, when no destination is given.
+start_registry() {
+  local port="${LOCAL_REGISTRY_PORT:-5000}" dir="$out/registry"
+  command -v docker-registry >/dev/null 2>&1 \
+    || { echo "pipelines/run-local.sh: image-build: set IMAGE_DESTINATION, or install docker-registry for a loopback registry" >&2; return 1; }
+  mkdir -p "$dir"
+  printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$dir/data" "$port" > "$dir/config.yml"
+  echo "+ docker-registry serve $dir/config.yml" >&2
+  docker-registry serve "$dir/config.yml" > "$dir/registry.log" 2>&1 &
+  local pid=$!
+  cleanups+=("kill $pid")
+  local i
+  for i in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { IMAGE_DESTINATION="registry:127.0.0.1:$port/fleetmq/broker:local"; return 0; }
+    kill -0 "$pid" 2>/dev/null || { echo "pipelines/run-local.sh: docker-registry exited; see $dir/registry.log" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "pipelines/run-local.sh: docker-registry did not listen on 127.0.0.1:$port" >&2
+  return 1
+}
+
+# A local cluster (behind HAProxy) for bench-gate, when no endpoint is given.
+start_cluster() {
+  local dir="$out/cluster" port="${LOCAL_CLUSTER_PORT:-1883}"
+  local args=(up --port "$port")
+  [[ -n "${LOCAL_NODE_BASE_PORT:-}" ]] && args+=(--node-base-port "$LOCAL_NODE_BASE_PORT")
+  [[ -n "${LOCAL_CLUSTER_BASE_PORT:-}" ]] && args+=(--cluster-base-port "$LOCAL_CLUSTER_BASE_PORT")
+  [[ -n "${LOCAL_HTTP_BASE_PORT:-}" ]] && args+=(--http-base-port "$LOCAL_HTTP_BASE_PORT")
+  echo "+ ./fleetmq cluster --dir $dir ${args[*]}" >&2
+  cleanups+=("\"$here/../fleetmq\" cluster --dir \"$dir\" down >&2")
+  "$here/../fleetmq" cluster --dir "$dir" "${args[@]}" >&2 || return 1
+  BENCH_ENDPOINT="127.0.0.1:$port"
+}
+
 run_step() {
   local name="$1"
   echo "== pipelines/run-local.sh: $name" >&2
@@ -45,10 +90,17 @@ run_step() {
       "$here/steps/$name.sh"
       ;;
     image-build)
-      IMAGE_DESTINATION="${IMAGE_DESTINATION:-registry:127.0.0.1:5000/fleetmq/broker:local}" "$here/steps/image-build.sh"
+      if [[ -z "${IMAGE_DESTINATION:-}" && "${PIPELINE_DRY_RUN:-0}" != "1" ]]; then
+        start_registry || return 1
+      fi
+      IMAGE_DESTINATION="${IMAGE_DESTINATION:-registry:127.0.0.1:${LOCAL_REGISTRY_PORT:-5000}/fleetmq/broker:local}" \
+        "$here/steps/image-build.sh"
       ;;
     bench-gate)
-      BENCH_ENDPOINT="${BENCH_ENDPOINT:-127.0.0.1:1883}" \
+      if [[ -z "${BENCH_ENDPOINT:-}" && "${PIPELINE_DRY_RUN:-0}" != "1" ]]; then
+        start_cluster || return 1
+      fi
+      BENCH_ENDPOINT="${BENCH_ENDPOINT:-127.0.0.1:${LOCAL_CLUSTER_PORT:-1883}}" \
         BENCH_SCENARIO="${BENCH_SCENARIO:-bench/scenarios/smoke.yaml}" "$here/steps/bench-gate.sh"
       ;;
     ami-build|record|promote)

@@ -68,6 +68,34 @@ class PipelineLocalRunnerTest {
     }
 
     @Test
+    void allRunsTestThenSynthThenImageBuildThenBenchGate() throws Exception {
+        Result r = run(Map.of(), "--dry-run", "all");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output.lines().filter(l -> l.startsWith("== pipelines/run-local.sh: ")))
+                .containsExactly("== pipelines/run-local.sh: all", "== pipelines/run-local.sh: test",
+                        "== pipelines/run-local.sh: synth",
+                        "== pipelines/run-local.sh: image-build", "== pipelines/run-local.sh: bench-gate");
+        assertThat(r.output).contains("+ ./mvnw -B verify", "+ node_modules/.bin/cdk synth -c pipeline=true",
+                "+ ./fleetmq image build --manifest image-builder/manifests/broker.yaml",
+                "+ ./fleetmq bench scenario bench/scenarios/smoke.yaml");
+    }
+
+    @Test
+    void benchGateWithoutAnEndpointStartsALocalClusterAndStopsItAfterwards() throws Exception {
+        Set<Integer> taken = new HashSet<>();
+        int port = freeRange(1, taken);
+        Path out = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "run-local-");
+        Result r = run(Map.of("PIPELINE_OUT", out.toString(), "LOCAL_CLUSTER_PORT", "" + port,
+                "LOCAL_NODE_BASE_PORT", "" + freeRange(3, taken), "LOCAL_CLUSTER_BASE_PORT", "" + freeRange(3, taken),
+                "LOCAL_HTTP_BASE_PORT", "" + freeRange(3, taken)), "bench-gate");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).contains("+ ./fleetmq cluster --dir " + out.resolve("cluster") + " up --port " + port)
+                .contains("against 127.0.0.1:" + port + " passed").contains("stopped");
+        assertThat(out.resolve("bench/bench-report.json")).isRegularFile();
+        assertThat(bindable(port)).as("the cluster's endpoint is free again").isTrue();
+    }
+
+    @Test
     void anUnknownStepIsRefusedWithExitTwoNamingIt() throws Exception {
         Result r = run(Map.of(), "deploy-everything");
         assertThat(r.exit).isEqualTo(2);
