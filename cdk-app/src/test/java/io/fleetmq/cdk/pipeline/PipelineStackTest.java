@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.fleetmq.cdk.support.Cfn.Stage.runOrder;
@@ -133,6 +135,21 @@ class PipelineStackTest {
         if (env != null) {
             assertThat(Cfn.<Map<String, Object>>at(rendered, "env")).containsAllEntriesOf(env);
         }
+    }
+
+    @Test
+    void theBuildStepInstallsThePackagesCiInstallsSoTheSameTestsRun() throws IOException {
+        // Package names separated by blanks or a backslash line continuation.
+        Pattern install = Pattern.compile("apt-get install -y -qq ((?:[a-z0-9.+-]+(?:[ \\t]*\\\\\\n[ \\t]*|[ \\t]+)?)+)");
+        Matcher ci = install.matcher(Files.readString(java.nio.file.Path.of("..", ".ci", "run")));
+        assertThat(ci.find()).as(".ci/run has an apt-get install line").isTrue();
+        Set<String> ciPackages = java.util.Arrays.stream(ci.group(1).trim().split("[\\s\\\\]+"))
+                .collect(Collectors.toSet());
+        List<String> installCommands = Cfn.at(Cfn.buildspec(project("Build/Build")), "phases", "install", "commands");
+        Matcher build = install.matcher(String.join("\n", installCommands));
+        assertThat(build.find()).as("build.yml has an apt-get install line").isTrue();
+        assertThat(build.group(1).trim().split("[\\s\\\\]+")).contains(ciPackages.toArray(String[]::new));
+        assertThat(ciPackages).contains("haproxy", "mosquitto", "docker-registry");
     }
 
     @Test
