@@ -38,19 +38,20 @@ public record FleetMqStacks(NetworkStack network, ClusterStack cluster, BrokerWo
         String nlbName = env.resourcePrefix() + "-mqtt";
 
         NetworkStack network = new NetworkStack(scope, prefix + "Network",
-                props(awsEnv, "VPC, subnets, NAT, endpoints, flow logs"),
+                props(awsEnv, prefix + "Network", "VPC, subnets, NAT, endpoints, flow logs"),
                 new NetworkStackProps(env.network(), env.availabilityZones()));
         ClusterStack cluster = new ClusterStack(scope, prefix + "Cluster",
-                props(awsEnv, "EKS cluster, golden-AMI node groups, load balancer controller, cluster autoscaler"),
+                props(awsEnv, prefix + "Cluster",
+                        "EKS cluster, golden-AMI node groups, load balancer controller, cluster autoscaler"),
                 new ClusterStackProps(network.vpc(), clusterName, env.nodes()));
         BrokerWorkloadStack broker = new BrokerWorkloadStack(scope, prefix + "Broker",
-                props(awsEnv, "broker StatefulSet, discovery Service, NLB Service, PDB"),
+                props(awsEnv, prefix + "Broker", "broker StatefulSet, discovery Service, NLB Service, PDB"),
                 new BrokerWorkloadStackProps(cluster.cluster(), env.name(), nlbName, env.broker()));
         ObservabilityStack observability = new ObservabilityStack(scope, prefix + "Observability",
-                props(awsEnv, "managed Prometheus, collector, container logs, alarms"),
+                props(awsEnv, prefix + "Observability", "managed Prometheus, collector, container logs, alarms"),
                 new ObservabilityStackProps(cluster.cluster(), env.name(), nlbName, broker.endpoint(), env.alarms()));
         AutoscalingStack autoscaling = new AutoscalingStack(scope, prefix + "Autoscaling",
-                props(awsEnv, "pod autoscaling on CPU and connections per pod"),
+                props(awsEnv, prefix + "Autoscaling", "pod autoscaling on CPU and connections per pod"),
                 new AutoscalingStackProps(cluster.cluster(), observability.workspace().getAttrWorkspaceId(),
                         observability.workspace().getAttrArn(), env.broker()));
         // The HPA targets the StatefulSet, so the workload comes first.
@@ -69,7 +70,9 @@ public record FleetMqStacks(NetworkStack network, ClusterStack cluster, BrokerWo
         return List.of(network, cluster, broker, observability, autoscaling);
     }
 
-    private static StackProps props(Environment awsEnv, String what) {
-        return StackProps.builder().env(awsEnv).description("FleetMQ: " + what).build();
+    // The stack name is set, not derived from the construct path, so the pipeline's stages (where the path is
+    // "<stage>/FleetMq-<env>-...") deploy the same CloudFormation stacks as `cdk deploy -c env=NAME`.
+    private static StackProps props(Environment awsEnv, String stackName, String what) {
+        return StackProps.builder().env(awsEnv).stackName(stackName).description("FleetMQ: " + what).build();
     }
 }

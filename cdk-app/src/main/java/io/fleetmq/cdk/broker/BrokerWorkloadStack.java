@@ -20,6 +20,7 @@ public final class BrokerWorkloadStack extends Stack {
 
     private final BrokerManifests manifests;
     private final String endpoint;
+    private final CfnOutput endpointOutput;
 
     public BrokerWorkloadStack(Construct scope, String id, StackProps stackProps, BrokerWorkloadStackProps props) {
         super(scope, id, stackProps);
@@ -56,7 +57,7 @@ public final class BrokerWorkloadStack extends Stack {
                 .build();
         address.getNode().addDependency(workload);
         endpoint = address.getValue();
-        CfnOutput.Builder.create(this, "BrokerEndpoint")
+        endpointOutput = CfnOutput.Builder.create(this, "BrokerEndpoint")
                 .description("DNS name devices connect to: MQTT on 1883, MQTT over TLS on 8883")
                 .value(endpoint)
                 .build();
@@ -64,6 +65,11 @@ public final class BrokerWorkloadStack extends Stack {
 
     public BrokerManifests manifests() {
         return manifests;
+    }
+
+    /** The output holding the NLB's DNS name: the pipeline's bench gate reads it ({@code envFromCfnOutputs}). */
+    public CfnOutput endpointOutput() {
+        return endpointOutput;
     }
 
     /** The NLB's DNS name (a deploy-time token). */

@@ -25,6 +25,19 @@ public final class SsmParameters {
         return ami(env, "eks-node");
     }
 
+    /**
+     * {@code /fleetmq/pipeline/broker/image-digest}: the release record in the pipeline account, written once per
+     * pipeline run by the artifact step; its parameter history is the list of releases a rollback picks from.
+     */
+    public static String releaseImageDigest() {
+        return PREFIX + "/pipeline/broker/image-digest";
+    }
+
+    /** {@code /fleetmq/pipeline/ami/<name>}: the AMI id of the same release record. */
+    public static String releaseAmi(String name) {
+        return PREFIX + "/pipeline/ami/" + name;
+    }
+
     /** {@code /fleetmq/<env>/ami/<name>}: the naming rule the AMI issue uses for every AMI it publishes. */
     public static String ami(String env, String name) {
         return PREFIX + "/" + env + "/ami/" + name;

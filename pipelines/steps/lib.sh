@@ -1,0 +1,44 @@
+# Shared by every step script (sourced, not run). A step script holds the commands of one pipeline step; CodeBuild
+# runs it through its buildspec (pipelines/buildspecs/<step>.yml) and pipelines/run-local.sh runs the same script here.
+#
+# Conventions: every input is an environment variable, checked before anything runs (require / require_match), so a
+# step fails in one line naming the variable and the step, and has changed nothing. Commands go through `run`, which
+# echoes them ("+ CMD") and skips them when PIPELINE_DRY_RUN=1 (run-local.sh --dry-run).
+set -euo pipefail
+
+PIPELINE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STEP="$(basename "$0" .sh)"
+# Where steps leave what later commands (and CodeBuild's artifacts/exported variables) read.
+PIPELINE_OUT="${PIPELINE_OUT:-$PIPELINE_ROOT/pipelines/out}"
+cd "$PIPELINE_ROOT"
+
+die() {
+  echo "pipelines/steps/$STEP.sh: $1" >&2
+  exit "${2:-1}"
+}
+
+require() {
+  local name
+  for name in "$@"; do
+    [[ -n "${!name:-}" ]] || die "environment variable $name is not set (see pipelines/README.md, step '$STEP')" 2
+  done
+}
+
+# require_match VAR REGEX WHAT: VAR is set and matches REGEX in full.
+require_match() {
+  require "$1"
+  [[ "${!1}" =~ ^($2)$ ]] || die "$1: must be $3, got \"${!1}\"" 2
+}
+
+dry_run() {
+  [[ "${PIPELINE_DRY_RUN:-0}" == "1" ]]
+}
+
+run() {
+  echo "+ $*" >&2
+  dry_run || "$@"
+}
+
+DIGEST_RE='sha256:[0-9a-f]{64}'
+AMI_RE='ami-[0-9a-f]{8,17}'
+ACCOUNT_RE='[0-9]{12}'
