@@ -2,13 +2,13 @@
 # Step "ami-build" (pipeline: Artifacts): bakes the golden EKS worker AMI ONCE with `./fleetmq image ami` (Packer,
 # issue 8) and records its id in $PIPELINE_OUT/eks-node-ami. Needs AWS credentials: it launches a build instance.
 source "$(dirname "$0")/lib.sh"
-manifest="${AMI_MANIFEST:-image-builder/manifests/eks-node-ami.yaml}"
+manifest="${AMI_MANIFEST:-image-builder/manifests/eks-node.yaml}"
 [[ -f "$manifest" ]] || dry_run || die "AMI_MANIFEST: no manifest at $manifest" 2
 mkdir -p "$PIPELINE_OUT"
 log="$PIPELINE_OUT/ami-build.log"
-echo "+ ./fleetmq image ami --manifest $manifest" >&2
+echo "+ ./fleetmq image ami --manifest $manifest --env pipeline" >&2
 dry_run && exit 0
-./fleetmq image ami --manifest "$manifest" | tee "$log"
+./fleetmq image ami --manifest "$manifest" --env pipeline | tee "$log"  # publishes to /fleetmq/pipeline/ami/<name>, the release record
 ami="$(grep -Eo "$AMI_RE" "$log" | tail -n 1 || true)"
 [[ -n "$ami" ]] || die "./fleetmq image ami printed no AMI id (ami-...); its output is in $log"
 printf '%s\n' "$ami" > "$PIPELINE_OUT/eks-node-ami.tmp" && mv "$PIPELINE_OUT/eks-node-ami.tmp" "$PIPELINE_OUT/eks-node-ami"
