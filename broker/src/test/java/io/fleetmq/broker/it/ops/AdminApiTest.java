@@ -3,21 +3,15 @@ package io.fleetmq.broker.it.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetmq.broker.config.HttpConfig;
 import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.V5DisconnectRecorder;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,35 +112,10 @@ class AdminApiTest {
     void deleteDisconnectsTheClientAndV5ClientsLearnItWasAnAdministrativeAction() throws Exception {
         try (TestBroker broker = start(TOKEN)) {
             OpsHttp http = new OpsHttp(broker);
-            CompletableFuture<Integer> reason = new CompletableFuture<>();
+            V5DisconnectRecorder disconnects = new V5DisconnectRecorder();
             org.eclipse.paho.mqttv5.client.MqttClient v5 = new org.eclipse.paho.mqttv5.client.MqttClient(
                     broker.uri(), "kick-me", new MemoryPersistence());
-            v5.setCallback(new MqttCallback() {
-                @Override
-                public void disconnected(MqttDisconnectResponse response) {
-                    reason.complete(response.getReturnCode());
-                }
-
-                @Override
-                public void mqttErrorOccurred(MqttException exception) {
-                }
-
-                @Override
-                public void messageArrived(String topic, MqttMessage message) {
-                }
-
-                @Override
-                public void deliveryComplete(IMqttToken token) {
-                }
-
-                @Override
-                public void connectComplete(boolean reconnect, String serverURI) {
-                }
-
-                @Override
-                public void authPacketArrived(int reasonCode, MqttProperties properties) {
-                }
-            });
+            v5.setCallback(disconnects);
             MqttConnectionOptions o = new MqttConnectionOptions();
             o.setAutomaticReconnect(false);
             v5.connect(o);
@@ -158,7 +127,7 @@ class AdminApiTest {
 
                 assertThat(kicked.status()).isEqualTo(200);
                 assertThat(kicked.json().get("disconnected").asBoolean()).isTrue();
-                assertThat(reason.get(5, TimeUnit.SECONDS)).isEqualTo(0x98);
+                assertThat(disconnects.reason().get(5, TimeUnit.SECONDS)).isEqualTo(0x98);
                 Clients.await(Duration.ofSeconds(5), "admin_kick counted",
                         () -> http.metrics().value("fleetmq_connections_closed_total", "reason", "admin_kick") == 1.0);
                 assertThat(http.metrics().value("fleetmq_connections")).isZero();
