@@ -9,7 +9,11 @@ import java.util.regex.Pattern;
  * parsing a rule must not do DNS).
  */
 public record AddressBlock(byte[] network, int prefix) {
-    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
+    /**
+     * IPv6 (has a colon) or dotted-quad IPv4. Anything else, even hex-only like "cafe", would make
+     * {@link InetAddress#getByName} ask DNS.
+     */
+    private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|\\d{1,3}(\\.\\d{1,3}){3}");
 
     public static AddressBlock parse(String s) {
         int slash = s.indexOf('/');
@@ -33,7 +37,15 @@ public record AddressBlock(byte[] network, int prefix) {
     }
 
     public boolean contains(String address) {
-        byte[] a = address == null ? null : literal(address);
+        return contains(address == null ? null : literal(address));
+    }
+
+    /** Whether a socket's peer address lies in this block (no lookup: the address is already resolved). */
+    public boolean contains(InetAddress address) {
+        return contains(address == null ? null : address.getAddress());
+    }
+
+    private boolean contains(byte[] a) {
         if (a == null || a.length != network.length) {
             return false;
         }

@@ -121,12 +121,13 @@ public final class ConfigLoader {
             }
             ConfigSchema.Key key = ConfigSchema.key(name)
                     .orElseThrow(() -> unknownKey(name, file + " line " + line));
-            if (key.type() == ConfigSchema.Type.HOST_PORT_LIST && valueNode instanceof SequenceNode seq) {
-                // A YAML list of host:port entries is the same as the comma-separated form.
+            if ((key.type() == ConfigSchema.Type.HOST_PORT_LIST || key.type() == ConfigSchema.Type.CIDR_LIST)
+                    && valueNode instanceof SequenceNode seq) {
+                // A YAML list of host:port entries or CIDR blocks is the same as the comma-separated form.
                 List<String> items = new ArrayList<>();
                 for (Node item : seq.getValue()) {
                     if (!(item instanceof ScalarNode)) {
-                        throw new ConfigException(name + ": list entries must be host:port values (from " + file
+                        throw new ConfigException(name + ": list entries must be single values (from " + file
                                 + at(item) + ")");
                     }
                     items.add(((ScalarNode) item).getValue());

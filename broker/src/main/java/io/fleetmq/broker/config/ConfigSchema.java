@@ -1,5 +1,7 @@
 package io.fleetmq.broker.config;
 
+import io.fleetmq.broker.auth.AddressBlock;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -44,7 +46,9 @@ public final class ConfigSchema {
         /** Comma-separated {@code host:port} entries; may be empty. Held as a {@code List<String>}. */
         HOST_PORT_LIST,
         /** A secret: 0-256 printable ASCII characters without spaces; empty means "not set". Never echoed. */
-        TOKEN
+        TOKEN,
+        /** Comma-separated literal IPv4/IPv6 CIDR blocks ({@code 10.0.0.0/16,::1/128}); may be empty. */
+        CIDR_LIST
     }
 
     /**
@@ -144,6 +148,8 @@ public final class ConfigSchema {
                     return v;
                 case HOST_PORT_LIST:
                     return parseHostPortList(v, raw);
+                case CIDR_LIST:
+                    return parseCidrList(v);
                 case PATH:
                     if (v.indexOf('\0') >= 0) {
                         throw new IllegalArgumentException("must be a file name, got " + quote(raw));
@@ -221,6 +227,25 @@ public final class ConfigSchema {
         return List.copyOf(out);
     }
 
+    /** {@code 10.0.0.0/16, ::1/128} into its blocks, each checked (literal addresses only: no DNS). */
+    private static List<String> parseCidrList(String v) {
+        List<String> out = new ArrayList<>();
+        for (String part : v.split(",")) {
+            String entry = part.trim();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            try {
+                AddressBlock.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be comma-separated CIDR blocks such as "
+                        + "10.0.0.0/16,::1/128: " + e.getMessage());
+            }
+            out.add(entry);
+        }
+        return List.copyOf(out);
+    }
+
     private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern LIST_ITEM = Pattern.compile("[A-Za-z0-9._:/@-]{1,256}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h)?");
@@ -241,6 +266,9 @@ public final class ConfigSchema {
             key("listeners.tcp.proxyProtocol", Type.BOOLEAN, 0, 0,
                     "Require a PROXY protocol v1/v2 header (HAProxy, AWS NLB) on every connection; one without it is closed.",
                     c -> c.listeners().tcp().proxyProtocol()),
+            key("listeners.tcp.proxyProtocolTrustedNetworks", Type.CIDR_LIST, 0, 0,
+                    "Source networks (comma-separated CIDRs) allowed to send a PROXY header; a connection from any other peer is closed unread.",
+                    c -> c.listeners().tcp().proxyProtocolTrustedNetworks()),
             key("listeners.tcp.maxConnections", Type.INT, 0, 10_000_000,
                     "Open connections allowed on this listener (CONNACK 0x89 Server busy beyond); 0 for no bound.",
                     c -> c.listeners().tcp().maxConnections()),
@@ -255,6 +283,9 @@ public final class ConfigSchema {
             key("listeners.tls.proxyProtocol", Type.BOOLEAN, 0, 0,
                     "Require a PROXY protocol v1/v2 header before the TLS handshake.",
                     c -> c.listeners().tls().proxyProtocol()),
+            key("listeners.tls.proxyProtocolTrustedNetworks", Type.CIDR_LIST, 0, 0,
+                    "As listeners.tcp.proxyProtocolTrustedNetworks, for this listener.",
+                    c -> c.listeners().tls().proxyProtocolTrustedNetworks()),
             key("listeners.tls.maxConnections", Type.INT, 0, 10_000_000,
                     "Open connections allowed on this listener; 0 for no bound.",
                     c -> c.listeners().tls().maxConnections()),
@@ -272,6 +303,9 @@ public final class ConfigSchema {
             key("listeners.ws.proxyProtocol", Type.BOOLEAN, 0, 0,
                     "Require a PROXY protocol v1/v2 header before the HTTP upgrade.",
                     c -> c.listeners().ws().proxyProtocol()),
+            key("listeners.ws.proxyProtocolTrustedNetworks", Type.CIDR_LIST, 0, 0,
+                    "As listeners.tcp.proxyProtocolTrustedNetworks, for this listener.",
+                    c -> c.listeners().ws().proxyProtocolTrustedNetworks()),
             key("listeners.ws.maxConnections", Type.INT, 0, 10_000_000,
                     "Open connections allowed on this listener; 0 for no bound.",
                     c -> c.listeners().ws().maxConnections()),
@@ -286,6 +320,9 @@ public final class ConfigSchema {
             key("listeners.wss.proxyProtocol", Type.BOOLEAN, 0, 0,
                     "Require a PROXY protocol v1/v2 header before the TLS handshake.",
                     c -> c.listeners().wss().proxyProtocol()),
+            key("listeners.wss.proxyProtocolTrustedNetworks", Type.CIDR_LIST, 0, 0,
+                    "As listeners.tcp.proxyProtocolTrustedNetworks, for this listener.",
+                    c -> c.listeners().wss().proxyProtocolTrustedNetworks()),
             key("listeners.wss.maxConnections", Type.INT, 0, 10_000_000,
                     "Open connections allowed on this listener; 0 for no bound.",
                     c -> c.listeners().wss().maxConnections()),
@@ -534,16 +571,20 @@ public final class ConfigSchema {
                 new ListenersConfig(
                         new TcpListenerConfig(bool(v, "listeners.tcp.enabled"), str(v, "listeners.tcp.bind"),
                                 num(v, "listeners.tcp.port"), bool(v, "listeners.tcp.proxyProtocol"),
+                                list(v, "listeners.tcp.proxyProtocolTrustedNetworks"),
                                 num(v, "listeners.tcp.maxConnections")),
                         new TlsListenerConfig(bool(v, "listeners.tls.enabled"), str(v, "listeners.tls.bind"),
                                 num(v, "listeners.tls.port"), bool(v, "listeners.tls.proxyProtocol"),
+                                list(v, "listeners.tls.proxyProtocolTrustedNetworks"),
                                 num(v, "listeners.tls.maxConnections"),
                                 enumValue(v, "listeners.tls.clientAuth", TlsListenerConfig.ClientAuth.class)),
                         new TcpListenerConfig(bool(v, "listeners.ws.enabled"), str(v, "listeners.ws.bind"),
                                 num(v, "listeners.ws.port"), bool(v, "listeners.ws.proxyProtocol"),
+                                list(v, "listeners.ws.proxyProtocolTrustedNetworks"),
                                 num(v, "listeners.ws.maxConnections")),
                         new TlsListenerConfig(bool(v, "listeners.wss.enabled"), str(v, "listeners.wss.bind"),
                                 num(v, "listeners.wss.port"), bool(v, "listeners.wss.proxyProtocol"),
+                                list(v, "listeners.wss.proxyProtocolTrustedNetworks"),
                                 num(v, "listeners.wss.maxConnections"),
                                 enumValue(v, "listeners.wss.clientAuth", TlsListenerConfig.ClientAuth.class))),
                 new TlsConfig(str(v, "tls.certFile"), str(v, "tls.keyFile"), str(v, "tls.caFile"),

@@ -80,6 +80,9 @@ public final class BrokerMetrics implements AutoCloseable {
             counter(Metric.CONNECTIONS_CLOSED, Tags.of("reason", r.label()), stats.closedCounter(r));
         }
         counter(Metric.AUTH_FAILURES, Tags.empty(), stats.authFailures);
+        counter(Metric.PROXY_HEADERS_REFUSED, Tags.of("reason", "untrusted_source"),
+                stats.proxyProtocolUntrustedSource);
+        counter(Metric.PROXY_HEADERS_REFUSED, Tags.of("reason", "invalid_header"), stats.proxyProtocolRejected);
         counter(Metric.MALFORMED_PACKETS, Tags.empty(), stats.malformedPackets);
         counter(Metric.SESSIONS_STARTED, Tags.empty(), stats.sessionsStarted);
         counter(Metric.SESSIONS_RESUMED, Tags.empty(), stats.sessionsResumed);

@@ -44,6 +44,11 @@ public final class BrokerStats {
     public final LongAdder quotaExceeded = new LongAdder();
     /** Connections closed because the PROXY protocol header was missing or invalid. */
     public final LongAdder proxyProtocolRejected = new LongAdder();
+    /**
+     * Connections closed unread on a PROXY protocol listener because the peer is not in the listener's
+     * {@code proxyProtocolTrustedNetworks}: its header could claim any address.
+     */
+    public final LongAdder proxyProtocolUntrustedSource = new LongAdder();
     private final long startedAtMillis = System.currentTimeMillis();
 
     /** Counters only; delivery latency is not recorded (unit tests, embedded use). */

@@ -29,6 +29,10 @@ public enum Metric {
     AUTH_FAILURES("fleetmq_auth_failures_total", Kind.COUNTER, List.of(),
             "CONNECTs refused as not authorized.",
             "emqx_authentication_failure"),
+    PROXY_HEADERS_REFUSED("fleetmq_proxy_headers_refused_total", Kind.COUNTER, List.of("reason"),
+            "Connections closed on a PROXY protocol listener before MQTT: untrusted_source (peer outside "
+                    + "proxyProtocolTrustedNetworks, closed unread) or invalid_header (no valid PROXY v1/v2 header).",
+            "— (EMQX has no PROXY protocol counter)"),
     MALFORMED_PACKETS("fleetmq_malformed_packets_total", Kind.COUNTER, List.of(),
             "Packets that failed to decode (the connection is closed).",
             "— (EMQX: emqx_packets_received minus the typed packet counters)"),

@@ -17,7 +17,8 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 
 /**
- * Builds a client channel's pipeline, in this order: PROXY header (when the listener requires it), TLS (tls, wss),
+ * Builds a client channel's pipeline, in this order: PROXY header (when the listener requires it, and only from a
+ * trusted peer: any other is closed unread), TLS (tls, wss),
  * HTTP upgrade and WebSocket frames (ws, wss), then MQTT decoder, encoder and protocol handler (keep alive joins
  * after CONNECT). Connection bounds are counted here, before any byte is read.
  */
@@ -41,6 +42,14 @@ final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (listener.proxyProtocol() && !listener.trustedProxies().trusts(ch.remoteAddress())) {
+            // Closed before any handler is added, so nothing of it is read or parsed and it counts against no
+            // connection bound.
+            ctx.stats().proxyProtocolUntrustedSource.increment();
+            listener.trustedProxies().logRefused(ch.remoteAddress());
+            ch.close();
+            return;
+        }
         clients.add(ch);
         ctx.limits().admit(ch, listener.open(), listener.maxConnections());
         int maxPacketSize = ctx.config().mqtt().maxPacketSize();

@@ -48,14 +48,16 @@ public final class MqttServer {
 
     /** Binds the TCP listener; throws {@link BindFailedException} naming the address when it cannot. */
     public InetSocketAddress bindTcp(TcpListenerConfig listener, BrokerContext ctx) throws InterruptedException {
-        return bind(new Listener("tcp", listener.proxyProtocol(), null, false, listener.maxConnections(),
-                new AtomicInteger()), listener.bind(), listener.port(), ctx);
+        return bind(new Listener("tcp", listener.proxyProtocol(),
+                TrustedProxies.of("tcp", listener.proxyProtocolTrustedNetworks()), null, false,
+                listener.maxConnections(), new AtomicInteger()), listener.bind(), listener.port(), ctx);
     }
 
     /** Binds the WebSocket listener (path /mqtt). */
     public InetSocketAddress bindWs(TcpListenerConfig listener, BrokerContext ctx) throws InterruptedException {
-        return bind(new Listener("ws", listener.proxyProtocol(), null, true, listener.maxConnections(),
-                new AtomicInteger()), listener.bind(), listener.port(), ctx);
+        return bind(new Listener("ws", listener.proxyProtocol(),
+                TrustedProxies.of("ws", listener.proxyProtocolTrustedNetworks()), null, true,
+                listener.maxConnections(), new AtomicInteger()), listener.bind(), listener.port(), ctx);
     }
 
     /**
@@ -67,7 +69,8 @@ public final class MqttServer {
             throws InterruptedException, FileFormatException {
         TlsContextSource source = TlsContextSource.create("listeners." + name, listener, tls);
         tlsSources.add(source);
-        return bind(new Listener(name, listener.proxyProtocol(), source, name.equals("wss"),
+        return bind(new Listener(name, listener.proxyProtocol(),
+                TrustedProxies.of(name, listener.proxyProtocolTrustedNetworks()), source, name.equals("wss"),
                 listener.maxConnections(), new AtomicInteger()), listener.bind(), listener.port(), ctx);
     }
 

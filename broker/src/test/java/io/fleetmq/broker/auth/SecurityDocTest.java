@@ -49,6 +49,7 @@ class SecurityDocTest {
         assertThat(c.listeners().tcp().enabled()).isFalse();
         assertThat(c.auth().allowAnonymous()).isFalse();
         assertThat(c.auth().aclFile()).isEqualTo("/etc/fleetmq/acl");
+        assertThat(c.listeners().tls().proxyProtocolTrustedNetworks()).containsExactly("10.0.0.0/20", "10.0.16.0/20");
     }
 
     @Test

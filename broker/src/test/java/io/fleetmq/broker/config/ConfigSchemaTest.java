@@ -16,13 +16,15 @@ class ConfigSchemaTest {
         assertThat(ConfigSchema.keys()).extracting(ConfigSchema.Key::name).containsExactly(
                 "nodeName",
                 "listeners.tcp.enabled", "listeners.tcp.bind", "listeners.tcp.port", "listeners.tcp.proxyProtocol",
-                "listeners.tcp.maxConnections",
+                "listeners.tcp.proxyProtocolTrustedNetworks", "listeners.tcp.maxConnections",
                 "listeners.tls.enabled", "listeners.tls.bind", "listeners.tls.port", "listeners.tls.proxyProtocol",
-                "listeners.tls.maxConnections", "listeners.tls.clientAuth",
+                "listeners.tls.proxyProtocolTrustedNetworks", "listeners.tls.maxConnections",
+                "listeners.tls.clientAuth",
                 "listeners.ws.enabled", "listeners.ws.bind", "listeners.ws.port", "listeners.ws.proxyProtocol",
-                "listeners.ws.maxConnections",
+                "listeners.ws.proxyProtocolTrustedNetworks", "listeners.ws.maxConnections",
                 "listeners.wss.enabled", "listeners.wss.bind", "listeners.wss.port", "listeners.wss.proxyProtocol",
-                "listeners.wss.maxConnections", "listeners.wss.clientAuth",
+                "listeners.wss.proxyProtocolTrustedNetworks", "listeners.wss.maxConnections",
+                "listeners.wss.clientAuth",
                 "tls.certFile", "tls.keyFile", "tls.caFile", "tls.protocols", "tls.ciphers", "tls.reloadInterval",
                 "mqtt.maxPacketSize", "mqtt.receiveMaximum", "mqtt.topicAliasMaximum", "mqtt.maxKeepAlive",
                 "mqtt.maxQos", "mqtt.retainAvailable", "mqtt.wildcardSubscriptionAvailable",
@@ -121,6 +123,8 @@ class ConfigSchemaTest {
                 return key.choices().get((key.choices().indexOf(d) + 1) % key.choices().size());
             case LIST:
                 return List.of("a", "b");
+            case CIDR_LIST:
+                return List.of("10.0.0.0/16", "fd00::/8");
             default:
                 return d + "x";
         }
