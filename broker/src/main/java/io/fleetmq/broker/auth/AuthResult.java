@@ -8,7 +8,9 @@ public sealed interface AuthResult {
         /** Credentials were checked and are wrong [MQTT-3.2.2-...]: v5 0x86, v3 4. */
         BAD_CREDENTIALS,
         /** The client is known (or unidentified) but not allowed in: v5 0x87, v3 5. */
-        NOT_AUTHORIZED
+        NOT_AUTHORIZED,
+        /** Not checked: more logins are waiting than the node can hash in time; try later. v5 0x89, v3 3. */
+        SERVER_BUSY
     }
 
     record Allowed(Principal principal) implements AuthResult {

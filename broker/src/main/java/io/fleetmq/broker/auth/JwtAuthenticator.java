@@ -61,13 +61,10 @@ public final class JwtAuthenticator implements Authenticator {
 
     @Override
     public AuthResult authenticate(Credentials c) {
-        if (c.password() == null) {
+        if (!looksLikeToken(c.password())) {
             return AuthResult.NOT_MINE;
         }
         String token = new String(c.password(), StandardCharsets.UTF_8);
-        if (token.chars().filter(ch -> ch == '.').count() != 2 || token.length() < 20) {
-            return AuthResult.NOT_MINE;
-        }
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256),
                 new ImmutableJWKSet<>(keys.current())));
@@ -95,6 +92,20 @@ public final class JwtAuthenticator implements Authenticator {
         }
         return new AuthResult.Allowed(new Principal(subject, c.clientId(), c.certificateIdentity(),
                 admins.contains(subject), rules, c.remoteAddress()));
+    }
+
+    /** Whether a CONNECT password has a JWT's shape: three dot-separated parts, at least 20 bytes. Cheap. */
+    public static boolean looksLikeToken(byte[] password) {
+        if (password == null || password.length < 20) {
+            return false;
+        }
+        int dots = 0;
+        for (byte b : password) {
+            if (b == '.') {
+                dots++;
+            }
+        }
+        return dots == 2;
     }
 
     /** The permissions claim as allow rules (then default deny); null when the token has no such claim. */

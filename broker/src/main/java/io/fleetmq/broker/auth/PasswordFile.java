@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +24,37 @@ public final class PasswordFile {
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@+-]{1,256}");
 
     private final Map<String, PasswordHash> users;
+    private final PasswordHash decoy;
 
     private PasswordFile(Map<String, PasswordHash> users) {
         this.users = Collections.unmodifiableMap(users);
+        this.decoy = decoyFor(users.values());
+    }
+
+    /**
+     * A hash no password matches, with the algorithm, iteration count and lengths most entries of this file use.
+     * Checking an unknown user's password against it costs what checking a known user's costs, so the answer time
+     * does not tell an attacker which user names exist.
+     */
+    public PasswordHash decoy() {
+        return decoy;
+    }
+
+    private static PasswordHash decoyFor(Collection<PasswordHash> hashes) {
+        record Shape(String algorithm, int iterations, int saltBytes, int hashBytes) {
+        }
+        Map<Shape, Integer> counts = new HashMap<>();
+        for (PasswordHash h : hashes) {
+            counts.merge(new Shape(h.algorithm(), h.iterations(), h.salt().length, h.hash().length), 1, Integer::sum);
+        }
+        Shape common = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+                .orElse(new Shape("pbkdf2-sha256", PasswordHash.DEFAULT_ITERATIONS, 16, 32));
+        SecureRandom random = new SecureRandom();
+        byte[] salt = new byte[common.saltBytes()];
+        byte[] hash = new byte[common.hashBytes()];
+        random.nextBytes(salt);
+        random.nextBytes(hash); // random bytes: no password derives to them
+        return new PasswordHash(common.algorithm(), common.iterations(), salt, hash);
     }
 
     public static PasswordFile read(Path file) throws FileFormatException {

@@ -18,44 +18,71 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * A node's authentication and authorization: the chain (certificate, password file, JWT, anonymous), the ACL, the
  * failed-login limiter and the audit log. Built once at start from {@code auth.*}; its files reload on change.
- * Password hashing and JWT checks are deliberately slow, so they run on a small pool of their own, never on an I/O
- * event loop: a flood of logins delays other logins, not other clients' traffic.
+ * <p>
+ * Password hashing (PBKDF2, tens of milliseconds of CPU each) and JWT checks (a signature check, well under a
+ * millisecond) never run on an I/O event loop, and never on the same pool: a flood of password logins fills the
+ * {@code fleetmq-auth-hash} threads (one per available processor, so a reconnect storm uses every core), while
+ * token and certificate logins are answered by the {@code fleetmq-auth-token} threads meanwhile. Each pool's queue
+ * is bounded; a login that finds it full is answered at once with Server busy (v5 0x89 / v3 3) rather than after a
+ * wait no client would sit through.
  */
 public final class Security implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Security.class);
     /** Audit trail of refused logins: client id, address, reason; never a password or token. */
     private static final Logger AUDIT = LoggerFactory.getLogger("io.fleetmq.audit");
-    private static final int AUTH_QUEUE = 10_000;
+    /**
+     * Logins that may wait per hashing thread: at ~50 ms a hash, 256 is about 13 s of work, within the time a
+     * device waits for CONNACK; beyond that, answering Server busy at once is kinder than answering too late.
+     */
+    private static final int QUEUE_PER_THREAD = 256;
+    private static final long BUSY_WARN_INTERVAL_NANOS = 10_000_000_000L;
 
     private final AuthenticationChain chain;
     private final boolean slowChain;
+    private final boolean passwordFile;
+    private final boolean jwt;
     private final WatchedFile<AclRules> acl;
     private final List<WatchedFile<?>> watched;
     private final FailedLoginLimiter limiter;
     private final int failedLoginsPerMinute;
-    private final ThreadPoolExecutor pool;
+    private final ThreadPoolExecutor hashingPool;
+    private final ThreadPoolExecutor tokenPool;
+    private final AtomicLong nextBusyWarnNanos = new AtomicLong(System.nanoTime());
     private volatile ScheduledFuture<?> reloadTask;
 
-    private Security(AuthenticationChain chain, boolean slowChain, WatchedFile<AclRules> acl,
+    private Security(AuthenticationChain chain, boolean passwordFile, boolean jwt, WatchedFile<AclRules> acl,
                      List<WatchedFile<?>> watched, FailedLoginLimiter limiter, int failedLoginsPerMinute) {
         this.chain = chain;
-        this.slowChain = slowChain;
+        this.passwordFile = passwordFile;
+        this.jwt = jwt;
+        this.slowChain = passwordFile || jwt;
         this.acl = acl;
         this.watched = watched;
         this.limiter = limiter;
         this.failedLoginsPerMinute = failedLoginsPerMinute;
-        this.pool = slowChain ? new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(AUTH_QUEUE), r -> {
-                    Thread t = new Thread(r, "fleetmq-auth");
+        int threads = Runtime.getRuntime().availableProcessors();
+        this.hashingPool = passwordFile ? pool("fleetmq-auth-hash", threads) : null;
+        this.tokenPool = slowChain ? pool("fleetmq-auth-token", threads) : null;
+    }
+
+    private static ThreadPoolExecutor pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), r -> {
+                    Thread t = new Thread(r, name + "-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }) : null;
+                });
+        p.allowCoreThreadTimeOut(true); // an idle node keeps no auth threads
+        return p;
     }
 
     /**
@@ -70,22 +97,21 @@ public final class Security implements AutoCloseable {
         if (auth.certificateIdentity() != AuthConfig.CertificateIdentity.NONE) {
             links.add(new CertificateAuthenticator(auth.certificateMustMatchClientId(), admins));
         }
-        boolean slow = false;
-        if (!auth.passwordFile().isEmpty()) {
+        boolean passwords = !auth.passwordFile().isEmpty();
+        boolean tokens = !auth.jwksFile().isEmpty();
+        if (passwords) {
             Path p = Path.of(auth.passwordFile());
             WatchedFile<PasswordFile> f = WatchedFile.load("password file " + p, List.of(p),
                     () -> PasswordFile.read(p));
             watched.add(f);
-            links.add(new PasswordFileAuthenticator(f, admins));
-            slow = true;
+            links.add(new PasswordFileAuthenticator(f, admins, tokens));
         }
-        if (!auth.jwksFile().isEmpty()) {
+        if (tokens) {
             Path p = Path.of(auth.jwksFile());
             WatchedFile<JWKSet> f = WatchedFile.load("JWKS file " + p, List.of(p),
                     () -> JwtAuthenticator.readJwks(p));
             watched.add(f);
             links.add(new JwtAuthenticator(f, auth.jwtAudience(), auth.jwtPermissionsClaim(), admins));
-            slow = true;
         }
         WatchedFile<AclRules> acl = null;
         if (!auth.aclFile().isEmpty()) {
@@ -93,7 +119,7 @@ public final class Security implements AutoCloseable {
             acl = WatchedFile.load("ACL file " + p, List.of(p), () -> AclFile.read(p));
             watched.add(acl);
         }
-        return new Security(new AuthenticationChain(links, auth.allowAnonymous()), slow, acl, watched,
+        return new Security(new AuthenticationChain(links, auth.allowAnonymous()), passwords, tokens, acl, watched,
                 new FailedLoginLimiter(auth.failedLoginsPerMinute(), nanoClock), auth.failedLoginsPerMinute());
     }
 
@@ -129,14 +155,37 @@ public final class Security implements AutoCloseable {
             done.accept(record(c, chain.authenticate(c)));
             return;
         }
+        ThreadPoolExecutor pool = needsHashing(c) ? hashingPool : tokenPool;
         try {
             pool.execute(() -> {
                 AuthResult r = record(c, chain.authenticate(c));
                 callbackExecutor.execute(() -> done.accept(r));
             });
         } catch (RejectedExecutionException e) {
-            // More logins waiting than the pool will ever catch up with: refuse rather than queue without bound.
-            done.accept(new AuthResult.Refused(AuthResult.Refusal.NOT_AUTHORIZED, "authentication queue full"));
+            // More logins waiting than the pool can hash in time: answer now rather than too late. Not a failed
+            // login (nothing was checked), so the address's budget is untouched.
+            warnBusy(pool);
+            done.accept(new AuthResult.Refused(AuthResult.Refusal.SERVER_BUSY,
+                    "authentication queue full (" + pool.getQueue().size() + " waiting)"));
+        }
+    }
+
+    /**
+     * Whether the chain will hash a password for {@code c}: a password-file node, a username and a password, and not
+     * a JWT-shaped password that the JWT link takes instead (see {@link PasswordFileAuthenticator}).
+     */
+    private boolean needsHashing(Credentials c) {
+        return passwordFile && c.username() != null && c.password() != null
+                && !(jwt && JwtAuthenticator.looksLikeToken(c.password()));
+    }
+
+    /** One WARN per {@link #BUSY_WARN_INTERVAL_NANOS} at most, however many logins are turned away. */
+    private void warnBusy(ThreadPoolExecutor pool) {
+        long now = System.nanoTime();
+        long next = nextBusyWarnNanos.get();
+        if (now - next >= 0 && nextBusyWarnNanos.compareAndSet(next, now + BUSY_WARN_INTERVAL_NANOS)) {
+            LOG.warn("logins refused with Server busy: {} logins already waiting for {} authentication threads",
+                    pool.getQueue().size(), pool.getMaximumPoolSize());
         }
     }
 
@@ -189,8 +238,11 @@ public final class Security implements AutoCloseable {
         if (t != null) {
             t.cancel(false);
         }
-        if (pool != null) {
-            pool.shutdownNow();
+        if (hashingPool != null) {
+            hashingPool.shutdownNow();
+        }
+        if (tokenPool != null) {
+            tokenPool.shutdownNow();
         }
         LOG.debug("security closed");
     }

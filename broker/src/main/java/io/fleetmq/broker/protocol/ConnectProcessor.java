@@ -177,6 +177,14 @@ final class ConnectProcessor {
                 return; // open() resumes, possibly later (a cluster claim)
             } else {
                 AuthResult.Refused refused = (AuthResult.Refused) result;
+                if (refused.refusal() == AuthResult.Refusal.SERVER_BUSY) {
+                    // v5 0x89 Server busy / v3.1.1 3 Server unavailable: a transient answer, the client retries.
+                    reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_BUSY
+                                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE,
+                            "server busy", "authentication: " + refused.reason());
+                    resume.run();
+                    return;
+                }
                 boolean bad = refused.refusal() == AuthResult.Refusal.BAD_CREDENTIALS;
                 // v5 0x86 Bad User Name or Password / 0x87 Not authorized; v3.1.1 return codes 4 / 5 [MQTT-3.2.2-...].
                 reject(conn, v5 ? (bad ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
