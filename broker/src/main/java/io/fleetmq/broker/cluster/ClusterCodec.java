@@ -325,7 +325,9 @@ public final class ClusterCodec {
     private static OutboundMessage readOutbound(DataInputStream in, long now) throws IOException {
         PublishMessage m = readMessage(in, now);
         int n = in.readInt();
-        List<Integer> ids = new ArrayList<>(n);
+        // The count comes from the peer: size the list by the bytes actually left (4 per id), never by the claim
+        // (a claimed 2^31 ids would otherwise allocate gigabytes before the first read fails).
+        List<Integer> ids = new ArrayList<>(Math.max(0, Math.min(n, in.available() / Integer.BYTES)));
         for (int i = 0; i < n; i++) {
             ids.add(in.readInt());
         }
