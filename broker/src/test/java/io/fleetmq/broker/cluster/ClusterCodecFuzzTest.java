@@ -17,7 +17,7 @@ import java.util.List;
 class ClusterCodecFuzzTest {
     private static final long NOW = 90_000_000_000L;
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void anyBatchDecodesOrIsRefusedAsUnreadable(byte[] batch) {
         List<ClusterFrame> frames = new ArrayList<>();
         try {

@@ -24,12 +24,12 @@ class MqttProtocolFuzzTest {
     private static EmbeddedBroker broker;
     private static int inputs;
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void v311ConnectionSurvivesAnyBytes(FuzzedDataProvider data) {
         feed(MqttVersion.MQTT_3_1_1, data);
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "3m")
     void v5ConnectionSurvivesAnyBytes(FuzzedDataProvider data) {
         feed(MqttVersion.MQTT_5, data);
     }
