@@ -53,6 +53,21 @@ class SecurityDocTest {
     }
 
     @Test
+    void everyThreatModelRowNamesATestClassThatExists() throws Exception {
+        String doc = doc();
+        String section = doc.substring(doc.indexOf("## Threat model"), doc.indexOf("### Fuzzing"));
+        // The last column of each row: | `it.attacks.SomeTest` ... |
+        Matcher m = Pattern.compile("^\\|[^\\n]*\\| `([a-z.]+\\.[A-Z][A-Za-z]+Test)`", Pattern.MULTILINE)
+                .matcher(section);
+        List<String> named = new java.util.ArrayList<>();
+        while (m.find()) {
+            named.add(m.group(1));
+            assertThat(Class.forName("io.fleetmq.broker." + m.group(1))).isNotNull();
+        }
+        assertThat(named).as("test classes named in the threat-model table").hasSizeGreaterThanOrEqualTo(7);
+    }
+
+    @Test
     void aclExampleParses() throws Exception {
         String acl = blocks(doc(), "text").stream().filter(b -> b.contains("allow all       client *")).findFirst()
                 .orElseThrow();
