@@ -1,0 +1,132 @@
+package io.fleetmq.broker.it.attacks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An MQTT 3.1.1 client on a plain {@link Socket}, packets written byte by byte: an attacker controls exactly when it
+ * reads (or that it never does) and how fast it writes, which no library client lets a test do.
+ */
+final class RawSocketClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    private RawSocketClient(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.in = socket.getInputStream();
+    }
+
+    /**
+     * Connects with a small receive buffer (set before connecting, so the TCP window is small from the start): a
+     * client that stops reading then fills up after a few kilobytes, not megabytes.
+     */
+    static RawSocketClient open(int port, int receiveBufferBytes) throws IOException {
+        Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes);
+        }
+        s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        s.setSoTimeout(10_000);
+        return new RawSocketClient(s);
+    }
+
+    /** CONNECT (3.1.1, clean session, keep alive 0: no pings needed) and reads the CONNACK; returns its code. */
+    int connect(String clientId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, "MQTT");           // protocol name
+        body.write(4);                       // level 4 = 3.1.1
+        body.write(0x02);                    // flags: clean session
+        body.write(0);                       // keep alive MSB
+        body.write(0);                       // keep alive LSB: 0 = off
+        writeString(body, clientId);         // payload: client id
+        send(0x10, body.toByteArray());
+        byte[] connack = in.readNBytes(4);   // 0x20, 2, session present, return code
+        if (connack.length < 4 || connack[0] != 0x20) {
+            throw new IOException("no CONNACK");
+        }
+        return connack[3];
+    }
+
+    /** SUBSCRIBE one filter and reads the SUBACK; returns the granted QoS or 0x80. */
+    int subscribe(String filter, int qos) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(0);                       // packet id MSB
+        body.write(1);                       // packet id LSB
+        writeString(body, filter);
+        body.write(qos);                     // requested QoS
+        send(0x82, body.toByteArray());      // SUBSCRIBE, flags 0010 [MQTT-3.8.1-1]
+        byte[] suback = in.readNBytes(5);    // 0x90, 3, packet id (2), return code
+        if (suback.length < 5 || (suback[0] & 0xFF) != 0x90) {
+            throw new IOException("no SUBACK");
+        }
+        return suback[4] & 0xFF;
+    }
+
+    /** A QoS 0 PUBLISH, encoded once so a flood can write it in a loop. */
+    static byte[] qos0Publish(String topic, byte[] payload) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.writeBytes(payload);
+        return packet(0x30, body.toByteArray());
+    }
+
+    void write(byte[] packet) throws IOException {
+        out.write(packet);
+    }
+
+    /**
+     * Reads until the broker closes the connection (whatever it had written is skipped). True when the socket ended
+     * (EOF or reset) within the socket timeout.
+     */
+    boolean readUntilClosed() {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (in.read(buf) >= 0) {
+                // skip
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset by the broker: closed too
+        }
+    }
+
+    private void send(int header, byte[] body) throws IOException {
+        out.write(packet(header, body));
+        out.flush();
+    }
+
+    private static byte[] packet(int header, byte[] body) {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(header);
+        int len = body.length;
+        do { // remaining length, variable byte integer [MQTT-1.5.5]
+            int b = len % 128;
+            len /= 128;
+            p.write(len > 0 ? b | 0x80 : b);
+        } while (len > 0);
+        p.writeBytes(body);
+        return p.toByteArray();
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.write(b.length >> 8);
+        out.write(b.length & 0xFF);
+        out.writeBytes(b);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
