@@ -78,6 +78,16 @@ final class RawSocketClient implements AutoCloseable {
         return packet(0x30, body.toByteArray());
     }
 
+    /** A QoS 1 PUBLISH with packet id {@code packetId}. */
+    static byte[] qos1Publish(String topic, int packetId, byte[] payload) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        body.writeBytes(payload);
+        return packet(0x32, body.toByteArray());
+    }
+
     void write(byte[] packet) throws IOException {
         out.write(packet);
     }
