@@ -79,11 +79,17 @@ final class Outbox {
 
     /** Whether more may be sent at all (the session asks before moving QoS 1/2 messages out of its queue). */
     boolean hasRoom() {
-        if (packets.get() > 0 && bytes.get() >= maxBytes) {
-            senderWaiting = true;
-            return false;
+        if (!full()) {
+            return true;
         }
-        return true;
+        // Flag first, then look again: either the event loop, draining meanwhile, sees the flag and calls back, or
+        // this second look sees what it drained. Never neither, which would leave the session's queue waiting.
+        senderWaiting = true;
+        return !full();
+    }
+
+    private boolean full() {
+        return packets.get() > 0 && bytes.get() >= maxBytes;
     }
 
     /** Queues a PUBLISH the caller checked with {@link #hasRoomFor}. */

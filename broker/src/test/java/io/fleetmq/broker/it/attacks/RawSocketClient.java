@@ -40,10 +40,15 @@ final class RawSocketClient implements AutoCloseable {
 
     /** CONNECT (3.1.1, clean session, keep alive 0: no pings needed) and reads the CONNACK; returns its code. */
     int connect(String clientId) throws IOException {
+        return connect(clientId, true);
+    }
+
+    /** CONNECT (3.1.1, keep alive 0) with the clean session flag given; returns the CONNACK return code. */
+    int connect(String clientId, boolean cleanSession) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeString(body, "MQTT");           // protocol name
         body.write(4);                       // level 4 = 3.1.1
-        body.write(0x02);                    // flags: clean session
+        body.write(cleanSession ? 0x02 : 0); // flags: clean session or not
         body.write(0);                       // keep alive MSB
         body.write(0);                       // keep alive LSB: 0 = off
         writeString(body, clientId);         // payload: client id
@@ -90,6 +95,46 @@ final class RawSocketClient implements AutoCloseable {
 
     void write(byte[] packet) throws IOException {
         out.write(packet);
+    }
+
+    /** A received PUBLISH: QoS, packet id (0 for QoS 0) and payload. */
+    record Publish(int qos, int packetId, byte[] payload) {
+    }
+
+    /** Reads packets until a PUBLISH arrives (3.1.1 framing: no properties) and returns it; others are skipped. */
+    Publish readPublish() throws IOException {
+        while (true) {
+            int header = in.read();
+            if (header < 0) {
+                throw new IOException("connection closed");
+            }
+            int len = 0;
+            int shift = 0;
+            int b;
+            do { // remaining length, variable byte integer [MQTT-1.5.5]
+                b = in.read();
+                len |= (b & 0x7F) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            byte[] body = in.readNBytes(len);
+            if ((header & 0xF0) != 0x30) {
+                continue;
+            }
+            int qos = (header >> 1) & 3;
+            int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+            int pos = 2 + topicLength;
+            int packetId = 0;
+            if (qos > 0) {
+                packetId = ((body[pos] & 0xFF) << 8) | (body[pos + 1] & 0xFF);
+                pos += 2;
+            }
+            return new Publish(qos, packetId, java.util.Arrays.copyOfRange(body, pos, body.length));
+        }
+    }
+
+    /** PUBACK for a QoS 1 PUBLISH. */
+    void puback(int packetId) throws IOException {
+        out.write(new byte[] {0x40, 2, (byte) (packetId >> 8), (byte) packetId});
     }
 
     /**
