@@ -7,7 +7,7 @@ package io.fleetmq.broker.metrics;
 public enum LimitReason {
     /** {@code limits.publishRate}. */
     PUBLISH_RATE("publish_rate"),
-    /** {@code limits.maxSubscriptionsPerClient}, counting what a resumed session already holds. */
+    /** {@code limits.maxSubscriptionsPerClient}, counting what a resumed or handed-over session holds. */
     SUBSCRIPTIONS("subscriptions"),
     /** {@code limits.maxTopicLength}: topic names, filters and will topics. */
     TOPIC_LENGTH("topic_length"),
