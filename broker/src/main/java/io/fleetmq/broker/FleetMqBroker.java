@@ -11,6 +11,7 @@ import io.fleetmq.broker.metrics.Metric;
 import io.fleetmq.broker.auth.Security;
 import io.fleetmq.broker.config.BrokerConfig;
 import io.fleetmq.broker.config.ConfigException;
+import io.fleetmq.broker.config.LimitsConfig;
 import io.fleetmq.broker.config.ListenersConfig;
 import io.fleetmq.broker.files.FileFormatException;
 import io.fleetmq.broker.metrics.BrokerStats;
@@ -19,6 +20,7 @@ import io.fleetmq.broker.session.ClientRegistry;
 import io.fleetmq.broker.protocol.ConnectionLimits;
 import io.fleetmq.broker.routing.InMemoryRetainedStore;
 import io.fleetmq.broker.routing.PublishRouter;
+import io.fleetmq.broker.routing.RetainedStore;
 import io.fleetmq.broker.routing.SubscriptionRegistry;
 import io.fleetmq.broker.routing.TopicTreeSubscriptionRegistry;
 import io.fleetmq.broker.session.InMemorySessionStore;
@@ -101,7 +103,11 @@ public final class FleetMqBroker implements AutoCloseable {
                 replicating = ClusterNode.replicating(registry);
                 registry = replicating;
             }
-            PublishRouter router = new PublishRouter(registry, new InMemoryRetainedStore(), store, stats,
+            LimitsConfig limits = config.limits();
+            RetainedStore retained = new InMemoryRetainedStore(limits.maxRetainedMessages(),
+                    limits.maxRetainedBytes(), limits.maxRetainedMessagesPerClient(),
+                    limits.maxRetainedBytesPerClient());
+            PublishRouter router = new PublishRouter(registry, retained, store, stats,
                     config.mqtt().retainAvailable());
             sessions.events(router);
             if (replicating != null) {

@@ -65,6 +65,11 @@ public final class RouteReplicatingRegistry implements SubscriptionRegistry {
     }
 
     @Override
+    public boolean wouldExceed(String clientId, String topicFilter, int max) {
+        return local.wouldExceed(clientId, topicFilter, max);
+    }
+
+    @Override
     public MatchResult match(String topicName) {
         return local.match(topicName);
     }

@@ -99,6 +99,9 @@ public final class BrokerMetrics implements AutoCloseable {
                         stats.droppedCounter(r, qos));
             }
         }
+        for (LimitReason r : LimitReason.values()) {
+            counter(Metric.LIMIT_REFUSALS, Tags.of("limit", r.label()), stats.limitCounter(r));
+        }
         counter(Metric.MESSAGES_UNROUTED, Tags.empty(), stats.unrouted);
         counter(Metric.BYTES_RECEIVED, Tags.empty(), stats.bytesReceived);
         counter(Metric.BYTES_SENT, Tags.empty(), stats.bytesSent);
@@ -116,6 +119,7 @@ public final class BrokerMetrics implements AutoCloseable {
         gauge(Metric.SUBSCRIPTIONS, Tags.empty(), subscriptions::size);
         gauge(Metric.SUBSCRIPTIONS_SHARED, Tags.empty(), subscriptions::sharedSize);
         gauge(Metric.RETAINED_MESSAGES, Tags.empty(), retained::size);
+        gauge(Metric.RETAINED_BYTES, Tags.empty(), retained::bytes);
     }
 
     /**

@@ -40,8 +40,9 @@ public final class BrokerStats {
     public final LongAdder aclDenials = new LongAdder();
     /** Connections refused for a connection bound or the connection rate (0x89 Server busy). */
     public final LongAdder connectionsRefusedBusy = new LongAdder();
-    /** Packets refused for a per-client quota: publish rate, subscriptions, topic length or levels (0x97). */
+    /** Packets refused for a per-client quota: publish rate, subscriptions, topic bounds, retained bounds (0x97). */
     public final LongAdder quotaExceeded = new LongAdder();
+    private final LongAdder[] refusedByLimit = adders(LimitReason.values().length);
     /** Connections closed because the PROXY protocol header was missing or invalid. */
     public final LongAdder proxyProtocolRejected = new LongAdder();
     /**
@@ -80,6 +81,16 @@ public final class BrokerStats {
     /** A copy of a QoS {@code qos} message for one subscriber was not delivered. */
     public void dropped(DropReason reason, int qos) {
         droppedByReasonAndQos[reason.ordinal() * 3 + qos].increment();
+    }
+
+    /** A packet was refused for a {@code limits.*} bound (also counted in {@link #quotaExceeded}). */
+    public void limitExceeded(LimitReason limit) {
+        refusedByLimit[limit.ordinal()].increment();
+        quotaExceeded.increment();
+    }
+
+    public LongAdder limitCounter(LimitReason limit) {
+        return refusedByLimit[limit.ordinal()];
     }
 
     public void connectionClosed(CloseReason reason) {

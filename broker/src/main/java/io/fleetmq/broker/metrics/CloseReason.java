@@ -21,6 +21,8 @@ public enum CloseReason {
     PROTOCOL_ERROR("protocol_error"),
     /** The same client id connected again [MQTT-3.1.4-3]. */
     TAKEN_OVER("taken_over"),
+    /** The client's socket stayed full for {@code limits.slowConsumerTimeout}: it does not read what it is sent. */
+    SLOW_CONSUMER("slow_consumer"),
     /** Disconnected through the admin API. */
     ADMIN_KICK("admin_kick"),
     /** The node is shutting down. */

@@ -8,7 +8,10 @@ public enum DropReason {
     EXPIRED("expired", "emqx_delivery_dropped_expired"),
     /** Larger than the client's Maximum Packet Size [MQTT-3.1.2-25]. */
     TOO_LARGE("too_large", "emqx_delivery_dropped_too_large"),
-    /** QoS 0 to a client reading too slowly: its outbox already held {@code sessions.maxQueuedMessages}. */
+    /**
+     * QoS 0 to a client reading too slowly: what waits to be written to it already held
+     * {@code sessions.maxQueuedMessages} packets or {@code limits.maxOutboundBytesPerClient} bytes.
+     */
     SLOW_CONSUMER("slow_consumer", "emqx_delivery_dropped_qos0_msg"),
     /** A shared-subscription message whose member left, with no other member to take it. */
     NO_SHARED_MEMBER("no_shared_member", "— (no EMQX equivalent)"),

@@ -63,6 +63,9 @@ public enum Metric {
     RETAINED_MESSAGES("fleetmq_retained_messages", Kind.GAUGE, List.of(),
             "Retained messages stored.",
             "emqx_retained_count"),
+    RETAINED_BYTES("fleetmq_retained_bytes", Kind.GAUGE, List.of(),
+            "Topic and payload bytes of the retained messages stored (bounded by limits.maxRetainedBytes).",
+            "— (EMQX reports no retained size)"),
     MESSAGES_RECEIVED("fleetmq_messages_received_total", Kind.COUNTER, List.of("qos"),
             "PUBLISH packets accepted from clients (and wills published), by QoS.",
             "emqx_messages_received; per QoS emqx_messages_qos0_received, _qos1_, _qos2_"),
@@ -72,6 +75,9 @@ public enum Metric {
     MESSAGES_DROPPED("fleetmq_messages_dropped_total", Kind.COUNTER, List.of("qos", "reason"),
             "Copies for a subscriber that were not delivered, by QoS and reason (see the reason table below).",
             "emqx_delivery_dropped; per reason emqx_delivery_dropped_queue_full, _expired, _too_large, _qos0_msg"),
+    LIMIT_REFUSALS("fleetmq_limit_refusals_total", Kind.COUNTER, List.of("limit"),
+            "Packets refused for a limits.* bound (v5 0x97 Quota exceeded), by limit (see the limit table below).",
+            "emqx_messages_dropped_quota_exceeded (publish rate only)"),
     MESSAGES_UNROUTED("fleetmq_messages_unrouted_total", Kind.COUNTER, List.of(),
             "Published messages that matched no subscriber.",
             "emqx_messages_dropped_no_subscribers"),
@@ -171,6 +177,11 @@ public enum Metric {
         sb.append("|-----------------------------------------|-----------------|\n");
         for (DropReason r : DropReason.values()) {
             sb.append("| `").append(r.label()).append("` | ").append(r.emqx()).append(" |\n");
+        }
+        sb.append("\n| `fleetmq_limit_refusals_total` limit |\n");
+        sb.append("|---------------------------------------|\n");
+        for (LimitReason r : LimitReason.values()) {
+            sb.append("| `").append(r.label()).append("` |\n");
         }
         sb.append("\n| `fleetmq_connections_closed_total` reason |\n");
         sb.append("|-------------------------------------------|\n");

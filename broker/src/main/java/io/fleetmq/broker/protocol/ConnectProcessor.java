@@ -143,6 +143,15 @@ final class ConnectProcessor {
                         "will topic: " + problem, "will topic invalid: " + problem);
                 return;
             }
+            TopicLimits.Exceeded overLimit = TopicLimits.exceeded(willTopic, ctx.limits().config());
+            if (overLimit != null) {
+                // The will is published like any PUBLISH, so the same topic bounds apply (v3.1.1 has no fitting
+                // return code: the connection is closed without CONNACK, as for an invalid will topic).
+                ctx.stats().limitExceeded(overLimit.limit());
+                reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QUOTA_EXCEEDED : null,
+                        "will topic: " + overLimit.reason(), "will topic: " + overLimit.reason());
+                return;
+            }
             if (header.willQos() > mqtt.maxQos()) {
                 reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED : null,
                         "will QoS not supported", "will QoS " + header.willQos() + " not supported");

@@ -87,7 +87,8 @@ public final class MqttChannelHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext channelCtx) throws Exception {
         conn = new MqttConnection(channelCtx.channel(), ctx.stats(), ctx.nanoClock().getAsLong(),
-                ctx.config().sessions().maxQueuedMessages());
+                ctx.config().sessions().maxQueuedMessages(), ctx.config().limits().maxOutboundBytesPerClient(),
+                ctx.config().limits().slowConsumerTimeout());
         ctx.stats().connectionsOpened.increment();
         long timeoutMillis = ctx.config().mqtt().connectTimeout().toMillis();
         connectTimeout = channelCtx.executor().schedule(() -> {

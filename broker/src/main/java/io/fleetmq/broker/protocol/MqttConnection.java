@@ -26,19 +26,15 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client's network connection: what was negotiated in CONNECT (protocol version, limits, topic aliases), the
@@ -63,7 +59,6 @@ public final class MqttConnection implements ClientConnection {
     /** limits.publishRate for this client; null when unlimited. Event loop only. */
     private TokenBucket publishBudget;
     private final long nanoStart;
-    private final int maxQueuedMessages;
 
     // Set on the event loop during CONNECT, read from other threads after: volatile publication.
     private volatile State state = State.AWAITING_CONNECT;
@@ -79,25 +74,28 @@ public final class MqttConnection implements ClientConnection {
     /** Why the connection ended; the first reason recorded wins. Read when the channel goes inactive. */
     private volatile CloseReason closeReason;
 
-    /**
-     * A linked queue rather than an array-backed MPSC queue: an idle connection then costs a few dozen bytes for it,
-     * not the ~4 KB first chunk an array queue allocates up front (measured: 15,000 idle connections).
-     */
-    private final Queue<Object> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger outboxSize = new AtomicInteger();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
-    private final Runnable drainTask = this::drainOutbox;
+    /** What waits to be written to the client, bounded in packets and bytes. */
+    private final Outbox outbox;
+    /** limits.slowConsumerTimeout; event loop only. */
+    private final SlowConsumerDeadline slowConsumer;
 
     /** Inbound aliases the client set up [MQTT-3.3.2-12]; event loop only. Made on first use: most never alias. */
     private Map<Integer, String> inboundAliases;
     /** Aliases we assigned for this client; guarded by the session lock (all sends hold it). Made on first use. */
     private Map<String, Integer> outboundAliases;
 
-    MqttConnection(Channel channel, BrokerStats stats, long nanoStart, int maxQueuedMessages) {
+    /**
+     * @param maxQueuedMessages   QoS 0 packets that may wait for the socket (sessions.maxQueuedMessages)
+     * @param maxOutboundBytes    bytes that may wait for the socket (limits.maxOutboundBytesPerClient)
+     * @param slowConsumerTimeout how long the socket may stay full before the client is disconnected; zero: never
+     */
+    MqttConnection(Channel channel, BrokerStats stats, long nanoStart, int maxQueuedMessages, long maxOutboundBytes,
+                   Duration slowConsumerTimeout) {
         this.channel = channel;
-        this.maxQueuedMessages = maxQueuedMessages;
         this.stats = stats;
         this.nanoStart = nanoStart;
+        this.outbox = new Outbox(channel, maxQueuedMessages, maxOutboundBytes, this::outboundRoomAgain);
+        this.slowConsumer = new SlowConsumerDeadline(channel, slowConsumerTimeout, this::slowConsumerExpired);
         clientAddress(channel.remoteAddress());
     }
 
@@ -281,27 +279,41 @@ public final class MqttConnection implements ClientConnection {
             return true;
         }
         PublishMessage m = outbound.message();
-        if (m.qos() == 0 && outboxSize.get() >= maxQueuedMessages) {
-            // QoS 0 is "at most once": a client reading slower than messages arrive loses QoS 0 messages beyond
-            // sessions.maxQueuedMessages instead of piling them up in memory. QoS 1/2 need no such guard: the
-            // inflight window bounds what is written and the session queue (same bound) holds the rest.
-            stats.dropped(DropReason.SLOW_CONSUMER, 0);
-            return true;
-        }
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         String topic = m.topic();
         long now = System.nanoTime();
+        Integer newAlias = null;
         if (isV5()) {
             props = publishProperties(outbound, now);
-            topic = applyOutboundAlias(topic, props);
+            Integer alias = outboundAlias(topic);
+            if (alias != null) {
+                MqttProps.addInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
+                if (outboundAliases.containsKey(topic)) {
+                    topic = ""; // established earlier on the wire [MQTT-3.3.2-12]
+                } else {
+                    newAlias = alias;
+                }
+            }
         }
         long size = PacketSizes.publishPacketSize(version.protocolLevel(), topic, m.qos(), m.payload().length, props);
         if (size > clientMaximumPacketSize) {
-            // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it.
+            // [MQTT-3.1.2-25]: never send a packet larger than the client's Maximum Packet Size; discard it. An alias
+            // it would have set up is not registered: the client never learns it.
             stats.dropped(DropReason.TOO_LARGE, m.qos());
             tag(LOG.atDebug()).log("{} message on {} ({} bytes) exceeds client maximum packet size {}: dropped", describe(),
                     m.topic(), size, clientMaximumPacketSize);
             return false;
+        }
+        if (m.qos() == 0 && !outbox.hasRoomFor(size)) {
+            // QoS 0 is "at most once": a client reading slower than messages arrive loses QoS 0 messages beyond
+            // sessions.maxQueuedMessages packets or limits.maxOutboundBytesPerClient bytes instead of piling them up
+            // in memory. QoS 1/2 are not dropped here: the session keeps them queued while hasOutboundRoom() is false.
+            stats.dropped(DropReason.SLOW_CONSUMER, 0);
+            return true;
+        }
+        if (newAlias != null) {
+            // Registered only now that this packet, which carries topic and alias, is certain to be written first.
+            outboundAliases.put(m.topic(), newAlias);
         }
         MqttFixedHeader header = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(m.qos()),
                 m.retain(), 0);
@@ -313,8 +325,13 @@ public final class MqttConnection implements ClientConnection {
             // Live first sends only: retained copies sent on SUBSCRIBE and DUP resends would measure storage age.
             stats.deliveryLatency(now - m.receivedAtNanos());
         }
-        writeBatched(publish);
+        outbox.addPublish(publish, (int) size);
         return true;
+    }
+
+    @Override
+    public boolean hasOutboundRoom() {
+        return outbox.hasRoom();
     }
 
     private MqttProperties publishProperties(OutboundMessage outbound, long now) {
@@ -353,26 +370,21 @@ public final class MqttConnection implements ClientConnection {
 
     /**
      * Server-to-client topic aliases [MQTT-3.3.2-9]: the first message on a topic carries topic and a new alias,
-     * later ones only the alias, until the client's Topic Alias Maximum is used up.
+     * later ones only the alias, until the client's Topic Alias Maximum is used up. Returns the topic's alias, or the
+     * one it would get (registered by the caller only once that packet is certain to be written), or null.
      */
-    private String applyOutboundAlias(String topic, MqttProperties props) {
+    private Integer outboundAlias(String topic) {
         if (clientTopicAliasMaximum == 0) {
-            return topic;
+            return null;
         }
         if (outboundAliases == null) {
             outboundAliases = new HashMap<>();
         }
         Integer alias = outboundAliases.get(topic);
         if (alias != null) {
-            MqttProps.addInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
-            return "";
+            return alias;
         }
-        if (outboundAliases.size() < clientTopicAliasMaximum) {
-            int assigned = outboundAliases.size() + 1;
-            outboundAliases.put(topic, assigned);
-            MqttProps.addInt(props, MqttPropertyType.TOPIC_ALIAS, assigned);
-        }
-        return topic;
+        return outboundAliases.size() < clientTopicAliasMaximum ? outboundAliases.size() + 1 : null;
     }
 
     @Override
@@ -387,58 +399,44 @@ public final class MqttConnection implements ClientConnection {
                 new MqttPubReplyMessageVariableHeader(packetId, reasonCode, MqttProperties.NO_PROPERTIES));
     }
 
+    /** Sends a control packet (an acknowledgement, PINGRESP): queued behind what waits, never dropped. */
     void send(MqttMessage message) {
-        writeBatched(message);
+        outbox.addControl(message);
+    }
+
+    /** The socket drained below its low water mark, or filled up: move the outbox along; time a full socket. */
+    void writabilityChanged() {
+        slowConsumer.writabilityChanged();
+        outbox.writabilityChanged();
+    }
+
+    /** There is room again for QoS 1/2 messages the session held back: it moves them out of its queue now. */
+    private void outboundRoomAgain() {
+        Session s = session;
+        if (s != null && state == State.CONNECTED) {
+            s.outboundRoomAgain(this);
+        }
     }
 
     /**
-     * Writes in batches, with backpressure. Packets from other threads (publishers on other event loops) go into
-     * this connection's lock-free outbox, and one task per event-loop turn moves what is queued into the socket and
-     * flushes once: a fan-in of many publishers costs one task and one syscall per turn, not one per packet. While
-     * the socket is above its high water mark the outbox is left alone (resumed by {@link #writabilityChanged()}),
-     * so a slow reader's backlog stays in the outbox, where it is counted and bounded (see {@link #sendPublish}).
+     * The socket stayed full for limits.slowConsumerTimeout: the client does not read what it subscribed to. It is
+     * disconnected (v5: DISCONNECT 0x97 Quota exceeded, if the socket still takes it) and counted; its session keeps
+     * QoS 1/2 messages for resend as for any lost connection, and the will is published.
      */
-    private void writeBatched(Object message) {
-        if (outboxSize.get() == 0 && channel.eventLoop().inEventLoop()) {
-            channel.write(message, channel.voidPromise());
-        } else {
-            outbox.add(message);
-            outboxSize.incrementAndGet();
+    private void slowConsumerExpired() {
+        if (state == State.CLOSING || !channel.isActive()) {
+            return;
         }
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            channel.eventLoop().execute(drainTask);
-        }
-    }
-
-    private void drainOutbox() {
-        // Cleared before polling: a packet added after this point schedules the next turn itself.
-        drainScheduled.set(false);
-        Object message;
-        while (channel.isWritable() && (message = outbox.poll()) != null) {
-            outboxSize.decrementAndGet();
-            channel.write(message, channel.voidPromise());
-        }
-        channel.flush();
-    }
-
-    /** The socket drained below its low water mark (or filled up): resume moving the outbox into it. */
-    void writabilityChanged() {
-        if (channel.isWritable() && outboxSize.get() > 0) {
-            scheduleDrain();
-        }
+        closeReason(CloseReason.SLOW_CONSUMER);
+        tag(LOG.atWarn()).log("{} disconnected: socket full for limits.slowConsumerTimeout={}, {} packets / {} bytes "
+                + "waiting", describe(), slowConsumer.timeout(), outbox.packets(), outbox.bytes());
+        disconnect(ReasonCodes.QUOTA_EXCEEDED, "not reading: slow consumer");
     }
 
     /** The channel closed: what never reached the socket is released (QoS 1/2 stay in the session for resend). */
     void discardOutbox() {
-        Object message;
-        while ((message = outbox.poll()) != null) {
-            outboxSize.decrementAndGet();
-            ReferenceCountUtil.release(message);
-        }
+        slowConsumer.cancel();
+        outbox.discard();
     }
 
     @Override
@@ -459,7 +457,14 @@ public final class MqttConnection implements ClientConnection {
             MqttMessage disconnect = new MqttMessage(
                     new MqttFixedHeader(MqttMessageType.DISCONNECT, false, MqttQoS.AT_MOST_ONCE, false, 0),
                     new MqttReasonCodeAndPropertiesVariableHeader(reasonCode, MqttProps.reasonString(reason)));
-            channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+            if (channel.isWritable()) {
+                channel.writeAndFlush(disconnect).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                // A full socket may never take the DISCONNECT (the client does not read): waiting for the write
+                // would keep the connection open forever. It goes out if the kernel takes it now; then we close.
+                channel.writeAndFlush(disconnect);
+                channel.close();
+            }
         } else {
             channel.close();
         }

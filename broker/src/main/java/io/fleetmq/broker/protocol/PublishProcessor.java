@@ -1,6 +1,7 @@
 package io.fleetmq.broker.protocol;
 
 import io.fleetmq.broker.metrics.DropReason;
+import io.fleetmq.broker.metrics.LimitReason;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.MqttConfig;
 import io.fleetmq.broker.message.PublishMessage;
@@ -99,14 +100,27 @@ final class PublishProcessor {
         }
         String refusal = null;
         byte refusalCode = ReasonCodes.QUOTA_EXCEEDED;
+        PublishMessage message = null;
         if (!sysTopic) {
+            LimitReason limit = null;
+            TopicLimits.Exceeded overTopic;
             if (!conn.takePublishToken()) {
+                limit = LimitReason.PUBLISH_RATE;
                 refusal = "over limits.publishRate=" + ctx.limits().config().publishRate() + "/s";
-            } else {
-                refusal = TopicLimits.exceeded(topic, ctx.limits().config());
+            } else if ((overTopic = TopicLimits.exceeded(topic, ctx.limits().config())) != null) {
+                limit = overTopic.limit();
+                refusal = overTopic.reason();
+            } else if (msg.fixedHeader().isRetain()) {
+                message = new PublishMessage(topic, qos, true, ByteBufUtil.getBytes(msg.payload()), pp,
+                        conn.clientId(), ctx.nanoClock().getAsLong());
+                limit = ctx.router().retained().refusal(message);
+                if (limit != null) {
+                    // Not stored, so not routed either: a v5 publisher learns it from 0x97 and can act on it.
+                    refusal = "retained store bound " + limit.label() + " reached";
+                }
             }
-            if (refusal != null) {
-                ctx.stats().quotaExceeded.increment();
+            if (limit != null) {
+                ctx.stats().limitExceeded(limit);
             } else if (!ctx.security().mayPublish(conn.principal(), topic)) {
                 refusal = "denied by ACL";
                 refusalCode = ReasonCodes.NOT_AUTHORIZED;
@@ -139,8 +153,10 @@ final class PublishProcessor {
         ctx.stats().received(qos);
         int delivered = 0;
         if (!sysTopic) { // v3 publishes into $SYS are acknowledged (v3 has no error ack) and dropped.
-            PublishMessage message = new PublishMessage(topic, qos, msg.fixedHeader().isRetain(),
-                    ByteBufUtil.getBytes(msg.payload()), pp, conn.clientId(), ctx.nanoClock().getAsLong());
+            if (message == null) {
+                message = new PublishMessage(topic, qos, msg.fixedHeader().isRetain(),
+                        ByteBufUtil.getBytes(msg.payload()), pp, conn.clientId(), ctx.nanoClock().getAsLong());
+            }
             delivered = ctx.router().publish(message);
             if (delivered == 0) {
                 ctx.stats().unrouted.increment();

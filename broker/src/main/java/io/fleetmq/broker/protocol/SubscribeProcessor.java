@@ -2,6 +2,7 @@ package io.fleetmq.broker.protocol;
 
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.MqttConfig;
+import io.fleetmq.broker.metrics.LimitReason;
 import io.fleetmq.broker.routing.Subscription;
 import io.fleetmq.broker.routing.SubscriptionRegistry;
 import io.fleetmq.broker.routing.TopicFilters;
@@ -24,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /** SUBSCRIBE and UNSUBSCRIBE (spec 3.8, 3.10): validate each filter, record it, answer, send retained messages. */
@@ -86,14 +86,15 @@ final class SubscribeProcessor {
                 codes[i] = ReasonCodes.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED & 0xFF;
                 continue;
             }
-            String overLimit = TopicLimits.exceeded(filter, ctx.limits().config());
+            TopicLimits.Exceeded overLimit = TopicLimits.exceeded(filter, ctx.limits().config());
             if (overLimit == null && overSubscriptionLimit(conn, filter)) {
-                overLimit = "more than limits.maxSubscriptionsPerClient="
-                        + ctx.limits().config().maxSubscriptionsPerClient() + " subscriptions";
+                overLimit = new TopicLimits.Exceeded(LimitReason.SUBSCRIPTIONS, "more than "
+                        + "limits.maxSubscriptionsPerClient=" + ctx.limits().config().maxSubscriptionsPerClient()
+                        + " subscriptions");
             }
             if (overLimit != null) {
-                ctx.stats().quotaExceeded.increment();
-                LOG.warn("{} SUBSCRIBE {} refused: {}", conn.describe(), filter, overLimit);
+                ctx.stats().limitExceeded(overLimit.limit());
+                LOG.warn("{} SUBSCRIBE {} refused: {}", conn.describe(), filter, overLimit.reason());
                 codes[i] = v5 ? ReasonCodes.QUOTA_EXCEEDED & 0xFF : ReasonCodes.V3_SUBACK_FAILURE;
                 continue;
             }
@@ -134,8 +135,7 @@ final class SubscribeProcessor {
         if (max == 0) {
             return false;
         }
-        Collection<Subscription> existing = ctx.router().registry().subscriptionsOf(conn.clientId());
-        return existing.size() >= max && existing.stream().noneMatch(s -> s.topicFilter().equals(filter));
+        return ctx.router().registry().wouldExceed(conn.clientId(), filter, max);
     }
 
     /** {@code $share/group/a/b} is authorized as {@code a/b}: the ACL is about topics, not groups. */

@@ -1,6 +1,7 @@
 package io.fleetmq.broker.routing;
 
 import io.fleetmq.broker.message.PublishMessage;
+import io.fleetmq.broker.metrics.LimitReason;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,15 +18,44 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Message expiry is not applied here: the caller checks {@link PublishMessage#isExpired(long)} before delivery
  * [MQTT-3.3.2-5], and may call {@link #removeExpired(long)} periodically to free memory.
+ *
+ * <p>Bounded by a {@link RetainedQuota} (count and bytes, in total and per publishing client): a message over a bound
+ * is not stored.
  */
 public final class InMemoryRetainedStore implements RetainedStore {
 
     private final ConcurrentHashMap<String, PublishMessage> byTopic = new ConcurrentHashMap<>();
     private final Node root = new Node();
     private final Object writeLock = new Object();
+    private final RetainedQuota quota;
+    private volatile long bytes;
+
+    /** Without bounds (tests, benchmarks). */
+    public InMemoryRetainedStore() {
+        this(RetainedQuota.unbounded());
+    }
+
+    /** Bounded; 0 switches a bound off (see {@code limits.maxRetained*}). */
+    public InMemoryRetainedStore(int maxMessages, long maxBytes, int maxMessagesPerClient, long maxBytesPerClient) {
+        this(new RetainedQuota(maxMessages, maxBytes, maxMessagesPerClient, maxBytesPerClient));
+    }
+
+    private InMemoryRetainedStore(RetainedQuota quota) {
+        this.quota = quota;
+    }
 
     @Override
-    public void put(PublishMessage message) {
+    public LimitReason refusal(PublishMessage message) {
+        if (message.payload().length == 0) {
+            return null;
+        }
+        synchronized (writeLock) {
+            return quota.refusal(message, byTopic.get(message.topic()));
+        }
+    }
+
+    @Override
+    public LimitReason put(PublishMessage message) {
         String topic = message.topic();
         String invalid = TopicFilters.validateTopicName(topic);
         if (invalid != null) {
@@ -34,19 +64,33 @@ public final class InMemoryRetainedStore implements RetainedStore {
         synchronized (writeLock) {
             if (message.payload().length == 0) {
                 // [MQTT-3.3.1-6], [MQTT-3.3.1-7]: an empty payload removes the retained message and is not stored.
-                if (byTopic.remove(topic) != null) {
+                PublishMessage removed = byTopic.remove(topic);
+                if (removed != null) {
                     removeFromTrie(topic);
+                    quota.removed(removed);
+                    bytes = quota.bytes();
                 }
-                return;
+                return null;
+            }
+            PublishMessage replaced = byTopic.get(topic);
+            LimitReason refused = quota.refusal(message, replaced);
+            if (refused != null) {
+                return refused;
             }
             // [MQTT-3.3.1-5]: one retained message per topic; a new one replaces the old.
             byTopic.put(topic, message);
+            if (replaced != null) {
+                quota.removed(replaced);
+            }
+            quota.added(message);
+            bytes = quota.bytes();
             Node node = root;
             for (String level : TopicFilters.levels(topic)) {
                 node = node.childForWrite(level);
             }
             node.message = message;
         }
+        return null;
     }
 
     @Override
@@ -134,6 +178,11 @@ public final class InMemoryRetainedStore implements RetainedStore {
         return byTopic.size();
     }
 
+    @Override
+    public long bytes() {
+        return bytes;
+    }
+
     /**
      * Drops messages whose v5 message expiry interval has passed [MQTT-3.3.2-5].
      *
@@ -148,6 +197,8 @@ public final class InMemoryRetainedStore implements RetainedStore {
                     // Remove only this exact message: a fresh one may have replaced it since the scan saw it.
                     if (byTopic.remove(message.topic(), message)) {
                         removeFromTrie(message.topic());
+                        quota.removed(message);
+                        bytes = quota.bytes();
                         removed++;
                     }
                 }

@@ -3,6 +3,7 @@ package io.fleetmq.broker.routing;
 import io.fleetmq.broker.message.PublishMessage;
 import io.fleetmq.broker.metrics.BrokerStats;
 import io.fleetmq.broker.metrics.DropReason;
+import io.fleetmq.broker.metrics.LimitReason;
 import io.fleetmq.broker.session.OutboundMessage;
 import io.fleetmq.broker.session.Session;
 import io.fleetmq.broker.session.SessionEvents;
@@ -65,9 +66,16 @@ public final class PublishRouter implements SessionEvents {
      */
     public int publish(PublishMessage message) {
         if (message.retain() && retainAvailable) {
-            // [MQTT-3.3.1-5] store, replacing any previous; [MQTT-3.3.1-6] empty payload deletes.
-            retained.put(message);
-            cluster.replicateRetained(message);
+            // [MQTT-3.3.1-5] store, replacing any previous; [MQTT-3.3.1-6] empty payload deletes. Over a bound it
+            // is not stored (the PUBLISH processor refuses such a PUBLISH first; a will or a race gets here).
+            LimitReason refused = retained.put(message);
+            if (refused == null) {
+                cluster.replicateRetained(message);
+            } else {
+                stats.limitExceeded(refused);
+                LOG.warn("retained message on {} from client={} not stored: over the {} bound", message.topic(),
+                        message.publisherClientId(), refused.label());
+            }
         }
         // Other nodes first, then local subscribers: a session arriving here from another node meanwhile is then
         // either matched locally or still relayed by its old node (see ClusterNode#relay), never neither.

@@ -24,6 +24,16 @@ public interface SubscriptionRegistry {
     /** The client's subscriptions, for session resume and the admin view. */
     Collection<Subscription> subscriptionsOf(String clientId);
 
+    /**
+     * Whether one more subscription with {@code topicFilter} would give the client more than {@code max}
+     * ({@code limits.maxSubscriptionsPerClient}); replacing one it holds never does. Counts what the client holds
+     * however it got it: this connection, an earlier one of a resumed session, or a session handed over by a peer.
+     */
+    default boolean wouldExceed(String clientId, String topicFilter, int max) {
+        Collection<Subscription> held = subscriptionsOf(clientId);
+        return held.size() >= max && held.stream().noneMatch(s -> s.topicFilter().equals(topicFilter));
+    }
+
     /** Everything matching a topic name; topics starting with '$' are not matched by a leading wildcard [MQTT-4.7.2-1]. */
     MatchResult match(String topicName);
 

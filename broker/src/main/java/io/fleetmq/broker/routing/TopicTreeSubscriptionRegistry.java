@@ -108,6 +108,15 @@ public final class TopicTreeSubscriptionRegistry implements SubscriptionRegistry
         }
     }
 
+    /** Without copying the client's subscriptions: a SUBSCRIBE flood must not cost the square of its size. */
+    @Override
+    public boolean wouldExceed(String clientId, String topicFilter, int max) {
+        synchronized (writeLock) {
+            Map<String, Subscription> filters = byClient.get(clientId);
+            return filters != null && filters.size() >= max && !filters.containsKey(topicFilter);
+        }
+    }
+
     @Override
     public MatchResult match(String topicName) {
         String[] levels = TopicFilters.levels(topicName);

@@ -11,6 +11,15 @@ public interface ClientConnection {
 
     void sendPubrel(int packetId);
 
+    /**
+     * False while what waits to be written to the client is at its bound ({@code limits.maxOutboundBytesPerClient}):
+     * the session then keeps QoS 1/2 messages in its queue, and the connection calls the session's
+     * {@link Session#outboundRoomAgain} once there is room.
+     */
+    default boolean hasOutboundRoom() {
+        return true;
+    }
+
     /** Closes because another connection took the session over: v5 DISCONNECT 0x8E [MQTT-3.1.4-3]. */
     void closeForTakeover();
 

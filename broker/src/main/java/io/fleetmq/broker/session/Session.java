@@ -132,10 +132,17 @@ public final class Session {
             connection.sendPublish(message, 0, false);
             return;
         }
-        if (queue.isEmpty() && inflight.size() < window()) {
+        if (queue.isEmpty() && inflight.size() < window() && connection.hasOutboundRoom()) {
             sendInflight(message);
         } else {
             enqueue(message);
+        }
+    }
+
+    /** The connection can take messages again after {@link ClientConnection#hasOutboundRoom()} said no. */
+    public synchronized void outboundRoomAgain(ClientConnection from) {
+        if (connection == from) {
+            drainQueue();
         }
     }
 
@@ -329,7 +336,7 @@ public final class Session {
             return;
         }
         long now = nanoClock.getAsLong();
-        while (!queue.isEmpty() && inflight.size() < window()) {
+        while (!queue.isEmpty() && inflight.size() < window() && connection.hasOutboundRoom()) {
             OutboundMessage next = queue.poll();
             if (next.message().isExpired(now)) {
                 stats.dropped(DropReason.EXPIRED, next.qos());

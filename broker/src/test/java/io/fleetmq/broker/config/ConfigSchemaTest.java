@@ -37,6 +37,8 @@ class ConfigSchemaTest {
                 "auth.aclFile", "auth.adminUsers", "auth.reloadInterval", "auth.failedLoginsPerMinute",
                 "limits.maxConnections", "limits.connectionRate", "limits.publishRate",
                 "limits.maxSubscriptionsPerClient", "limits.maxTopicLength", "limits.maxTopicLevels",
+                "limits.maxOutboundBytesPerClient", "limits.slowConsumerTimeout", "limits.maxRetainedMessages",
+                "limits.maxRetainedBytes", "limits.maxRetainedMessagesPerClient", "limits.maxRetainedBytesPerClient",
                 "sys.enabled", "sys.interval",
                 "shutdown.gracePeriod",
                 "transport.nativeEpoll", "transport.ioThreads",

@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  */
 public final class BrokerJvm implements AutoCloseable {
     private static final Pattern LISTENER = Pattern.compile("MQTT listener on tcp://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern HTTP_LISTENER = Pattern.compile("HTTP listener on http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
     private final List<String> lines = new ArrayList<>();
     private final CompletableFuture<Integer> port = new CompletableFuture<>();
+    private final CompletableFuture<Integer> httpPort = new CompletableFuture<>();
     private final Thread reader;
 
     private BrokerJvm(Process process) {
@@ -66,16 +68,31 @@ public final class BrokerJvm implements AutoCloseable {
                 if (m.find()) {
                     port.complete(Integer.parseInt(m.group(1)));
                 }
+                Matcher h = HTTP_LISTENER.matcher(line);
+                if (h.find()) {
+                    httpPort.complete(Integer.parseInt(h.group(1)));
+                }
             }
         } catch (IOException ignored) {
             // the stream closes when the process ends
         }
         port.completeExceptionally(new IllegalStateException("broker ended before listening: " + lines()));
+        httpPort.completeExceptionally(new IllegalStateException("broker ended before listening: " + lines()));
     }
 
     /** The TCP listener's port, once the broker logged it. */
     public int awaitPort() throws Exception {
         return port.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The HTTP listener's port (/metrics), once the broker logged it: needs {@link #mainLogbackOption()}. */
+    public int awaitHttpPort() throws Exception {
+        return httpPort.get(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether the broker process is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /**
