@@ -43,6 +43,12 @@ public final class ClusterCodec {
     private static final byte SESSION_HANDOFF = 9;
     private static final byte RELAY = 10;
     private static final byte SESSION_ADOPTED = 11;
+    /**
+     * The owner (principal) of the session in the frame that follows: written just before a {@code CLAIM_REPLY} or
+     * {@code SESSION_HANDOFF} whose session has one. A frame of its own, so a node that does not know it skips it
+     * (and adopts the session without an owner, as before) while the session frames keep their layout.
+     */
+    private static final byte SESSION_OWNER = 12;
 
     private ClusterCodec() {
     }
@@ -75,6 +81,15 @@ public final class ClusterCodec {
 
         public BatchWriter add(ClusterFrame f) {
             try {
+                SessionState carried = sessionOf(f);
+                if (carried != null && carried.owner() != null) {
+                    frameBytes.reset();
+                    frame.writeUTF(carried.clientId());
+                    frame.writeUTF(carried.owner());
+                    out.writeByte(SESSION_OWNER);
+                    out.writeInt(frameBytes.size());
+                    frameBytes.writeTo(out);
+                }
                 frameBytes.reset();
                 byte type = writeBody(f, frame, nowNanos);
                 out.writeByte(type);
@@ -124,6 +139,7 @@ public final class ClusterCodec {
             }
             // A newer peer writes for our version once it has our Hello; until then its frames are length-framed,
             // and the types we know keep their layout, so reading on is safe.
+            String[] ownerOfNext = null; // {client id, owner} from a SESSION_OWNER frame
             while (in.available() > 0) {
                 byte type = in.readByte();
                 int len = in.readInt();
@@ -131,7 +147,15 @@ public final class ClusterCodec {
                     throw new UnreadableBatchException("frame of type " + type + " claims " + len + " bytes, "
                             + in.available() + " left");
                 }
+                if (type == SESSION_OWNER) {
+                    ownerOfNext = new String[] {in.readUTF(), in.readUTF()};
+                    continue;
+                }
                 ClusterFrame f = readBody(type, in, len, nowNanos);
+                if (ownerOfNext != null) {
+                    f = withOwner(f, ownerOfNext[0], ownerOfNext[1]);
+                    ownerOfNext = null;
+                }
                 if (f != null) {
                     sink.accept(f);
                 }
@@ -139,6 +163,25 @@ public final class ClusterCodec {
         } catch (IOException | RuntimeException e) {
             throw new UnreadableBatchException("malformed batch: " + e);
         }
+    }
+
+    private static SessionState sessionOf(ClusterFrame f) {
+        if (f instanceof ClusterFrame.ClaimReply c) {
+            return c.session();
+        }
+        return f instanceof ClusterFrame.SessionHandoff h ? h.session() : null;
+    }
+
+    /** {@code f} with its session's owner set, when it carries the session of {@code clientId}. */
+    private static ClusterFrame withOwner(ClusterFrame f, String clientId, String owner) {
+        SessionState s = sessionOf(f);
+        if (s == null || !s.clientId().equals(clientId)) {
+            return f;
+        }
+        if (f instanceof ClusterFrame.ClaimReply c) {
+            return new ClusterFrame.ClaimReply(c.requestId(), c.clientId(), s.withOwner(owner), c.movedTo());
+        }
+        return new ClusterFrame.SessionHandoff(s.withOwner(owner));
     }
 
     private static byte writeBody(ClusterFrame f, DataOutputStream out, long now) throws IOException {

@@ -63,7 +63,7 @@ class SessionManagerTest {
 
     /** open + attach, as ConnectProcessor does. */
     private SessionManager.Opened connect(String clientId, boolean cleanStart, long expiry, RecordingConnection c) {
-        SessionManager.Opened opened = manager.open(clientId, cleanStart, expiry, c);
+        SessionManager.Opened opened = manager.open(clientId, "", cleanStart, expiry, c);
         opened.session().attach(c);
         return opened;
     }

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes password files the way {@code fleetmq passwd} does, with a low iteration count to keep tests fast. */
-final class Passwords {
+public final class Passwords {
     /** The lowest count the password file accepts: real hashing, test-suite speed. */
     static final int TEST_ITERATIONS = 1_000;
 
@@ -18,7 +18,7 @@ final class Passwords {
     }
 
     /** {@code userAndPassword}: user1, password1, user2, password2, ... */
-    static Path write(Path file, String... userAndPassword) throws IOException {
+    public static Path write(Path file, String... userAndPassword) throws IOException {
         Map<String, PasswordHash> users = new LinkedHashMap<>();
         for (int i = 0; i < userAndPassword.length; i += 2) {
             users.put(userAndPassword[i], PasswordHash.create(userAndPassword[i + 1].toCharArray(), TEST_ITERATIONS));

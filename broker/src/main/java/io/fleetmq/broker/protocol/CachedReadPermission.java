@@ -1,0 +1,52 @@
+package io.fleetmq.broker.protocol;
+
+import io.fleetmq.broker.auth.Principal;
+import io.fleetmq.broker.auth.Security;
+import io.fleetmq.broker.session.ReadPermission;
+
+import java.util.HashMap;
+
+/**
+ * A session's read access, checked at every delivery: the ACL decision per topic is cached, and the cache starts
+ * over whenever the ACL changes (the rules object is replaced on every reload, so one identity comparison per
+ * delivery notices it). Bounded: when it holds {@link #MAX_TOPICS} topics it is cleared, so a subscriber to
+ * {@code #} on a broker with millions of topics costs at most that many entries. Used under the session's lock
+ * (see {@link ReadPermission}), so not synchronized.
+ */
+final class CachedReadPermission implements ReadPermission {
+    static final int MAX_TOPICS = 1024;
+
+    private final Security security;
+    private final Principal principal;
+    private final HashMap<String, Boolean> decisions = new HashMap<>();
+    private Object rulesVersion;
+
+    private CachedReadPermission(Security security, Principal principal) {
+        this.security = security;
+        this.principal = principal;
+    }
+
+    /** {@link ReadPermission#ALL} when no rule could ever deny {@code principal} a read. */
+    static ReadPermission of(Security security, Principal principal) {
+        return security.readsAreRestricted(principal) ? new CachedReadPermission(security, principal)
+                : ReadPermission.ALL;
+    }
+
+    @Override
+    public boolean mayRead(String topic) {
+        Object version = security.rulesVersion(principal);
+        if (version != rulesVersion) {
+            decisions.clear();
+            rulesVersion = version;
+        }
+        Boolean decision = decisions.get(topic);
+        if (decision == null) {
+            if (decisions.size() >= MAX_TOPICS) {
+                decisions.clear();
+            }
+            decision = security.mayRead(principal, topic);
+            decisions.put(topic, decision);
+        }
+        return decision;
+    }
+}
