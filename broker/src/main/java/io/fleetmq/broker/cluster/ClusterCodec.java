@@ -44,11 +44,13 @@ public final class ClusterCodec {
     private static final byte RELAY = 10;
     private static final byte SESSION_ADOPTED = 11;
     /**
-     * The owner (principal) of the session in the frame that follows: written just before a {@code CLAIM_REPLY} or
-     * {@code SESSION_HANDOFF} whose session has one. A frame of its own, so a node that does not know it skips it
-     * (and adopts the session without an owner, as before) while the session frames keep their layout.
+     * The owner (principal) of the session in the frame that follows, or of the claimant in a {@code CLAIM_REQUEST}
+     * that follows: written just before it. A frame of its own, so a node that does not know it skips it (and
+     * adopts the session without an owner, or releases it to any claimant, as before) while the other frames keep
+     * their layout.
      */
     private static final byte SESSION_OWNER = 12;
+    private static final byte CLAIM_REFUSED = 13;
 
     private ClusterCodec() {
     }
@@ -81,11 +83,11 @@ public final class ClusterCodec {
 
         public BatchWriter add(ClusterFrame f) {
             try {
-                SessionState carried = sessionOf(f);
-                if (carried != null && carried.owner() != null) {
+                String[] owner = ownerOf(f);
+                if (owner != null) {
                     frameBytes.reset();
-                    frame.writeUTF(carried.clientId());
-                    frame.writeUTF(carried.owner());
+                    frame.writeUTF(owner[0]);
+                    frame.writeUTF(owner[1]);
                     out.writeByte(SESSION_OWNER);
                     out.writeInt(frameBytes.size());
                     frameBytes.writeTo(out);
@@ -165,6 +167,15 @@ public final class ClusterCodec {
         }
     }
 
+    /** {client id, owner} of a frame that carries an owner, else null. */
+    private static String[] ownerOf(ClusterFrame f) {
+        if (f instanceof ClusterFrame.ClaimRequest c) {
+            return c.owner() == null ? null : new String[] {c.clientId(), c.owner()};
+        }
+        SessionState s = sessionOf(f);
+        return s == null || s.owner() == null ? null : new String[] {s.clientId(), s.owner()};
+    }
+
     private static SessionState sessionOf(ClusterFrame f) {
         if (f instanceof ClusterFrame.ClaimReply c) {
             return c.session();
@@ -174,6 +185,9 @@ public final class ClusterCodec {
 
     /** {@code f} with its session's owner set, when it carries the session of {@code clientId}. */
     private static ClusterFrame withOwner(ClusterFrame f, String clientId, String owner) {
+        if (f instanceof ClusterFrame.ClaimRequest c && c.clientId().equals(clientId)) {
+            return new ClusterFrame.ClaimRequest(c.requestId(), c.clientId(), c.cleanStart(), c.requester(), owner);
+        }
         SessionState s = sessionOf(f);
         if (s == null || !s.clientId().equals(clientId)) {
             return f;
@@ -224,6 +238,10 @@ public final class ClusterCodec {
         } else if (f instanceof ClusterFrame.SessionHandoff h) {
             writeSession(out, h.session(), now);
             return SESSION_HANDOFF;
+        } else if (f instanceof ClusterFrame.ClaimRefused r) {
+            out.writeLong(r.requestId());
+            out.writeUTF(r.clientId());
+            return CLAIM_REFUSED;
         } else if (f instanceof ClusterFrame.SessionAdopted a) {
             out.writeUTF(a.clientId());
             return SESSION_ADOPTED;
@@ -263,6 +281,8 @@ public final class ClusterCodec {
                 return new ClusterFrame.Relay(in.readUTF(), readOutbound(in, now));
             case SESSION_ADOPTED:
                 return new ClusterFrame.SessionAdopted(in.readUTF());
+            case CLAIM_REFUSED:
+                return new ClusterFrame.ClaimRefused(in.readLong(), in.readUTF());
             default:
                 in.skipNBytes(len);
                 return null;

@@ -13,7 +13,7 @@ import java.util.HashMap;
  * {@code #} on a broker with millions of topics costs at most that many entries. Used under the session's lock
  * (see {@link ReadPermission}), so not synchronized.
  */
-final class CachedReadPermission implements ReadPermission {
+public final class CachedReadPermission implements ReadPermission {
     static final int MAX_TOPICS = 1024;
 
     private final Security security;
@@ -27,7 +27,7 @@ final class CachedReadPermission implements ReadPermission {
     }
 
     /** {@link ReadPermission#ALL} when no rule could ever deny {@code principal} a read. */
-    static ReadPermission of(Security security, Principal principal) {
+    public static ReadPermission of(Security security, Principal principal) {
         return security.readsAreRestricted(principal) ? new CachedReadPermission(security, principal)
                 : ReadPermission.ALL;
     }

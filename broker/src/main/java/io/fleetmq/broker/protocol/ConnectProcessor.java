@@ -297,9 +297,17 @@ final class ConnectProcessor {
         }
         // Clustered: reading stays paused and further packets stay held (MqttChannelHandler) until the claim is done.
         conn.state(MqttConnection.State.CLAIMING);
-        ctx.clients().claim(clientId, header.isCleanSession()).whenComplete((ok, error) ->
+        ctx.clients().claim(clientId, owner, header.isCleanSession()).whenComplete((ok, error) ->
                 conn.channel().eventLoop().execute(() -> {
                     if (!conn.channel().isActive() || conn.state() != MqttConnection.State.CLAIMING) {
+                        return;
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause()
+                            : error;
+                    if (cause instanceof ClientRegistry.OwnedByAnother refused) {
+                        ctx.stats().clientIdTakeoversRefused.increment();
+                        reject(conn, notAuthorized(v5), "not authorized", refused.getMessage());
+                        resume.run();
                         return;
                     }
                     if (error != null) {

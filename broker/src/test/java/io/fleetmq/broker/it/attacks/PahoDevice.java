@@ -1,6 +1,6 @@
 package io.fleetmq.broker.it.attacks;
 
-import io.fleetmq.broker.testing.TestBroker;
+import io.fleetmq.broker.testing.BrokerEndpoint;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -35,7 +35,7 @@ final class PahoDevice implements MqttCallback, AutoCloseable {
     final BlockingQueue<MqttDisconnectResponse> disconnects = new LinkedBlockingQueue<>();
     private boolean sessionPresent;
 
-    PahoDevice(TestBroker broker, String clientId, String user, String password) {
+    PahoDevice(BrokerEndpoint broker, String clientId, String user, String password) {
         try {
             client = new MqttAsyncClient("tcp://127.0.0.1:" + broker.port(), clientId, new MemoryPersistence());
         } catch (MqttException e) {
