@@ -7,7 +7,8 @@ import io.fleetmq.broker.session.ReadPermission;
 import java.util.HashMap;
 
 /**
- * A session's read access, checked at every delivery: the ACL decision per topic is cached, and the cache starts
+ * A session's read access, checked at every delivery: the ACL decision per subscription filter and per topic is
+ * cached, and the cache starts
  * over whenever the ACL changes (the rules object is replaced on every reload, so one identity comparison per
  * delivery notices it). Bounded: when it holds {@link #MAX_TOPICS} topics it is cleared, so a subscriber to
  * {@code #} on a broker with millions of topics costs at most that many entries. Used under the session's lock
@@ -19,6 +20,7 @@ public final class CachedReadPermission implements ReadPermission {
     private final Security security;
     private final Principal principal;
     private final HashMap<String, Boolean> decisions = new HashMap<>();
+    private final HashMap<String, Boolean> filterDecisions = new HashMap<>();
     private Object rulesVersion;
 
     private CachedReadPermission(Security security, Principal principal) {
@@ -34,18 +36,32 @@ public final class CachedReadPermission implements ReadPermission {
 
     @Override
     public boolean mayRead(String topic) {
+        return decide(decisions, topic);
+    }
+
+    /**
+     * A filter the current rules let the client subscribe to covers every topic it matches (an allow rule covers the
+     * whole filter and no earlier deny rule overlaps it), so each of those topics is readable too.
+     */
+    @Override
+    public boolean mayReadAllOf(String filter) {
+        return decide(filterDecisions, filter);
+    }
+
+    private boolean decide(HashMap<String, Boolean> cache, String topicOrFilter) {
         Object version = security.rulesVersion(principal);
         if (version != rulesVersion) {
             decisions.clear();
+            filterDecisions.clear();
             rulesVersion = version;
         }
-        Boolean decision = decisions.get(topic);
+        Boolean decision = cache.get(topicOrFilter);
         if (decision == null) {
-            if (decisions.size() >= MAX_TOPICS) {
-                decisions.clear();
+            if (cache.size() >= MAX_TOPICS) {
+                cache.clear();
             }
-            decision = security.mayRead(principal, topic);
-            decisions.put(topic, decision);
+            decision = security.mayRead(principal, topicOrFilter);
+            cache.put(topicOrFilter, decision);
         }
         return decision;
     }

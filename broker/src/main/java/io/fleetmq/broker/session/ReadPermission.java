@@ -12,4 +12,12 @@ public interface ReadPermission {
     ReadPermission ALL = topic -> true;
 
     boolean mayRead(String topic);
+
+    /**
+     * Whether the client may read every topic {@code filter} matches: then a message that matched a subscription
+     * with this filter needs no check of its own topic. False when not known.
+     */
+    default boolean mayReadAllOf(String filter) {
+        return false;
+    }
 }

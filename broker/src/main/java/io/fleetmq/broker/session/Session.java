@@ -341,6 +341,12 @@ public final class Session {
 
     /** Whether the client may read this message now; a message it may not is dropped and counted. */
     private boolean readable(OutboundMessage message) {
+        // A filter still allowed as a whole settles it from a handful of cached filters, however many topics arrive.
+        for (String filter : message.filters()) {
+            if (readPermission.mayReadAllOf(filter)) {
+                return true;
+            }
+        }
         if (readPermission.mayRead(message.message().topic())) {
             return true;
         }

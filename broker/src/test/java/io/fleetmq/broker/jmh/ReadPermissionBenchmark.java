@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What checking read access at every delivery costs: {@link Session#deliver} of a QoS 0 message to a connected
  * session (the send itself a no-op) without an ACL ({@link ReadPermission#ALL}) and with a production-shaped ACL
- * file through {@link CachedReadPermission}; and the ACL decision alone, uncached ({@link Security#mayRead}) and
+ * file through {@link CachedReadPermission}, checked per topic (a message whose matching filter is not known) and
+ * per matched filter (as routing delivers, {@code devices/#}); and the ACL decision alone, uncached ({@link Security#mayRead}) and
  * cached. {@code topics} is how many distinct topics the subscriber receives: 512 stay in the cache (1,024 entries),
  * 65,536 keep missing it (the worst case: every delivery is an ACL evaluation plus a cache insert).
  */
@@ -65,6 +66,8 @@ public class ReadPermissionBenchmark {
     private Principal ops;
     private String[] topicNames;
     private OutboundMessage[] messages;
+    /** The same messages as routing hands them over: with the filter of the subscription they matched. */
+    private OutboundMessage[] matched;
     private int next;
     private ReadPermission cached;
     private Session open;
@@ -79,11 +82,13 @@ public class ReadPermissionBenchmark {
         ops = new Principal("ops", "ops-console", null, false, null, "10.0.0.1");
         topicNames = new String[topics];
         messages = new OutboundMessage[topics];
+        matched = new OutboundMessage[topics];
         byte[] payload = "21.5".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < topics; i++) {
             topicNames[i] = "devices/truck-" + i + "/temp";
             messages[i] = new OutboundMessage(new PublishMessage(topicNames[i], 0, false, payload,
                     PublishProperties.NONE, "truck-" + i, System.nanoTime()), List.of(), null);
+            matched[i] = new OutboundMessage(messages[i].message(), List.of(), null, List.of("devices/#"));
         }
         cached = CachedReadPermission.of(security, ops);
         SessionsConfig limits = new SessionsConfig(3600, 100, 1000, false);
@@ -121,6 +126,11 @@ public class ReadPermissionBenchmark {
     @Benchmark
     public void deliverWithAclCheck() {
         checked.deliver(messages[nextIndex()]);
+    }
+
+    @Benchmark
+    public void deliverWithAclCheckMatchedFilter() {
+        checked.deliver(matched[nextIndex()]);
     }
 
     @Benchmark
