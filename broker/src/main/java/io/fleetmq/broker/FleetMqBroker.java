@@ -97,6 +97,7 @@ public final class FleetMqBroker implements AutoCloseable {
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
+            sessions.maxOfflineSessionsPerOwner(config.limits().maxOfflineSessionsPerPrincipal());
             SubscriptionRegistry registry = new TopicTreeSubscriptionRegistry();
             RouteReplicatingRegistry replicating = null;
             if (config.cluster().enabled()) {

@@ -37,7 +37,9 @@ public record AclRule(boolean allow, Action action, Who who, String name, String
 
     /**
      * The pattern with {@code %u} and {@code %c} replaced, or null when the rule cannot apply: the username is
-     * missing, or a substituted value holds '/', '+', '#' or NUL (a client id of "#" must not widen "devices/%c/#").
+     * missing, a substituted value holds '/', '+', '#' or NUL (a client id of "#" must not widen "devices/%c/#"), or
+     * the pattern has {@code %c} and the client id is not bound to the identity (a client chooses its own client id,
+     * so {@code %c} alone would let {@code truck-9} read {@code devices/truck-7/#} by connecting as truck-7).
      */
     String resolve(Principal p) {
         String out = pattern;
@@ -48,7 +50,7 @@ public record AclRule(boolean allow, Action action, Who who, String name, String
             out = out.replace("%u", p.username());
         }
         if (out.contains("%c")) {
-            if (!safe(p.clientId())) {
+            if (!p.clientIdBound() || !safe(p.clientId())) {
                 return null;
             }
             out = out.replace("%c", p.clientId());

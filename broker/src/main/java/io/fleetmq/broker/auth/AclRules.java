@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * An ordered rule list: the first rule that applies decides; when rules exist and none applies, the answer is deny.
- * An empty list allows everything (no ACL configured).
+ * An empty list allows everything (no ACL configured). A rule whose {@code %u}/{@code %c} cannot be resolved for the
+ * client (see {@link AclRule#resolve}) never allows; if it is a deny rule it denies whatever it was asked, so an
+ * unbound client id can narrow what a client may do but never widen it.
  */
 public record AclRules(List<AclRule> rules) {
 
@@ -24,7 +26,13 @@ public record AclRules(List<AclRule> rules) {
                 continue;
             }
             String pattern = r.resolve(p);
-            if (pattern != null && TopicPatterns.covers(pattern, topic)) {
+            if (pattern == null) {
+                if (!r.allow()) {
+                    return false; // a deny rule that cannot be resolved denies rather than step aside
+                }
+                continue;
+            }
+            if (TopicPatterns.covers(pattern, topic)) {
                 return r.allow();
             }
         }
@@ -45,6 +53,9 @@ public record AclRules(List<AclRule> rules) {
             }
             String pattern = r.resolve(p);
             if (pattern == null) {
+                if (!r.allow()) {
+                    return false; // a deny rule that cannot be resolved denies rather than step aside
+                }
                 continue;
             }
             if (r.allow() ? TopicPatterns.covers(pattern, filter) : TopicPatterns.overlaps(pattern, filter)) {

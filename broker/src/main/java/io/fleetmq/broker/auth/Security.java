@@ -225,6 +225,30 @@ public final class Security implements AutoCloseable {
         return rulesFor(p).maySubscribe(p, filter);
     }
 
+    /**
+     * Whether {@code p} may receive a message on {@code topic} under the rules in force now: the topic, as a filter of
+     * its own, must be one {@code p} may subscribe to. Asked per delivery (through a cache), not only at SUBSCRIBE.
+     */
+    public boolean mayRead(Principal p, String topic) {
+        return maySubscribe(p, topic);
+    }
+
+    /**
+     * Whether {@link #mayRead} can ever say no to {@code p}: false without an ACL file or token permissions, when
+     * only {@code $SYS} could be refused and {@code $SYS} is not restricted either.
+     */
+    public boolean readsAreRestricted(Principal p) {
+        return restricted(p);
+    }
+
+    /**
+     * The rules that decide for {@code p}, as an opaque version: a different object after every ACL file reload, so
+     * a cache of decisions can tell it has to start over (one volatile read).
+     */
+    public Object rulesVersion(Principal p) {
+        return rulesFor(p);
+    }
+
     private AclRules rulesFor(Principal p) {
         if (p.tokenRules() != null) {
             return p.tokenRules();

@@ -43,6 +43,14 @@ public final class ClusterCodec {
     private static final byte SESSION_HANDOFF = 9;
     private static final byte RELAY = 10;
     private static final byte SESSION_ADOPTED = 11;
+    /**
+     * The owner (principal) of the session in the frame that follows, or of the claimant in a {@code CLAIM_REQUEST}
+     * that follows: written just before it. A frame of its own, so a node that does not know it skips it (and
+     * adopts the session without an owner, or releases it to any claimant, as before) while the other frames keep
+     * their layout.
+     */
+    private static final byte SESSION_OWNER = 12;
+    private static final byte CLAIM_REFUSED = 13;
 
     private ClusterCodec() {
     }
@@ -75,6 +83,15 @@ public final class ClusterCodec {
 
         public BatchWriter add(ClusterFrame f) {
             try {
+                String[] owner = ownerOf(f);
+                if (owner != null) {
+                    frameBytes.reset();
+                    frame.writeUTF(owner[0]);
+                    frame.writeUTF(owner[1]);
+                    out.writeByte(SESSION_OWNER);
+                    out.writeInt(frameBytes.size());
+                    frameBytes.writeTo(out);
+                }
                 frameBytes.reset();
                 byte type = writeBody(f, frame, nowNanos);
                 out.writeByte(type);
@@ -124,6 +141,7 @@ public final class ClusterCodec {
             }
             // A newer peer writes for our version once it has our Hello; until then its frames are length-framed,
             // and the types we know keep their layout, so reading on is safe.
+            String[] ownerOfNext = null; // {client id, owner} from a SESSION_OWNER frame
             while (in.available() > 0) {
                 byte type = in.readByte();
                 int len = in.readInt();
@@ -131,7 +149,15 @@ public final class ClusterCodec {
                     throw new UnreadableBatchException("frame of type " + type + " claims " + len + " bytes, "
                             + in.available() + " left");
                 }
+                if (type == SESSION_OWNER) {
+                    ownerOfNext = new String[] {in.readUTF(), in.readUTF()};
+                    continue;
+                }
                 ClusterFrame f = readBody(type, in, len, nowNanos);
+                if (ownerOfNext != null) {
+                    f = withOwner(f, ownerOfNext[0], ownerOfNext[1]);
+                    ownerOfNext = null;
+                }
                 if (f != null) {
                     sink.accept(f);
                 }
@@ -139,6 +165,37 @@ public final class ClusterCodec {
         } catch (IOException | RuntimeException e) {
             throw new UnreadableBatchException("malformed batch: " + e);
         }
+    }
+
+    /** {client id, owner} of a frame that carries an owner, else null. */
+    private static String[] ownerOf(ClusterFrame f) {
+        if (f instanceof ClusterFrame.ClaimRequest c) {
+            return c.owner() == null ? null : new String[] {c.clientId(), c.owner()};
+        }
+        SessionState s = sessionOf(f);
+        return s == null || s.owner() == null ? null : new String[] {s.clientId(), s.owner()};
+    }
+
+    private static SessionState sessionOf(ClusterFrame f) {
+        if (f instanceof ClusterFrame.ClaimReply c) {
+            return c.session();
+        }
+        return f instanceof ClusterFrame.SessionHandoff h ? h.session() : null;
+    }
+
+    /** {@code f} with its session's owner set, when it carries the session of {@code clientId}. */
+    private static ClusterFrame withOwner(ClusterFrame f, String clientId, String owner) {
+        if (f instanceof ClusterFrame.ClaimRequest c && c.clientId().equals(clientId)) {
+            return new ClusterFrame.ClaimRequest(c.requestId(), c.clientId(), c.cleanStart(), c.requester(), owner);
+        }
+        SessionState s = sessionOf(f);
+        if (s == null || !s.clientId().equals(clientId)) {
+            return f;
+        }
+        if (f instanceof ClusterFrame.ClaimReply c) {
+            return new ClusterFrame.ClaimReply(c.requestId(), c.clientId(), s.withOwner(owner), c.movedTo());
+        }
+        return new ClusterFrame.SessionHandoff(s.withOwner(owner));
     }
 
     private static byte writeBody(ClusterFrame f, DataOutputStream out, long now) throws IOException {
@@ -181,6 +238,10 @@ public final class ClusterCodec {
         } else if (f instanceof ClusterFrame.SessionHandoff h) {
             writeSession(out, h.session(), now);
             return SESSION_HANDOFF;
+        } else if (f instanceof ClusterFrame.ClaimRefused r) {
+            out.writeLong(r.requestId());
+            out.writeUTF(r.clientId());
+            return CLAIM_REFUSED;
         } else if (f instanceof ClusterFrame.SessionAdopted a) {
             out.writeUTF(a.clientId());
             return SESSION_ADOPTED;
@@ -220,6 +281,8 @@ public final class ClusterCodec {
                 return new ClusterFrame.Relay(in.readUTF(), readOutbound(in, now));
             case SESSION_ADOPTED:
                 return new ClusterFrame.SessionAdopted(in.readUTF());
+            case CLAIM_REFUSED:
+                return new ClusterFrame.ClaimRefused(in.readLong(), in.readUTF());
             default:
                 in.skipNBytes(len);
                 return null;

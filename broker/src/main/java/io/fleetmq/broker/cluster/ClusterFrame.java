@@ -40,8 +40,20 @@ public sealed interface ClusterFrame {
      * A client connects to {@code requester} (the sender, unless a node passes the request on): close its connection
      * here; with {@code cleanStart} false, hand its session to the requester in a {@link ClaimReply}.
      */
-    record ClaimRequest(long requestId, String clientId, boolean cleanStart, String requester)
+    record ClaimRequest(long requestId, String clientId, boolean cleanStart, String requester, String owner)
             implements ClusterFrame {
+
+        /** A claim that does not say who claims (from a node older than session ownership). */
+        ClaimRequest(long requestId, String clientId, boolean cleanStart, String requester) {
+            this(requestId, clientId, cleanStart, requester, null);
+        }
+    }
+
+    /**
+     * Answer to a {@link ClaimRequest} whose claimant is not the owner of the session held here: nothing was released
+     * or closed, and the claimant refuses its CONNECT.
+     */
+    record ClaimRefused(long requestId, String clientId) implements ClusterFrame {
     }
 
     /**

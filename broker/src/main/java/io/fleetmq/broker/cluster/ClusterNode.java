@@ -254,6 +254,8 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
             handover.onClaimRequest(from, c);
         } else if (frame instanceof ClusterFrame.ClaimReply c) {
             handover.onClaimReply(from, c);
+        } else if (frame instanceof ClusterFrame.ClaimRefused r) {
+            handover.onClaimRefused(from, r);
         } else if (frame instanceof ClusterFrame.Relay r) {
             handover.onRelay(r);
         } else if (frame instanceof ClusterFrame.SessionHandoff h) {

@@ -75,7 +75,7 @@ final class SessionHandover implements ClientRegistry {
     }
 
     @Override
-    public CompletableFuture<Void> claim(String clientId, boolean cleanStart) {
+    public CompletableFuture<Void> claim(String clientId, String owner, boolean cleanStart) {
         List<String> others = peers.otherMembers();
         if (others.isEmpty()) {
             return CompletableFuture.completedFuture(null);
@@ -83,7 +83,7 @@ final class SessionHandover implements ClientRegistry {
         if (cleanStart) {
             // Nothing to bring over: the other nodes end their copy and close their connection on their own time.
             for (String node : others) {
-                peers.send(node, new ClusterFrame.ClaimRequest(0, clientId, true, peers.localName()));
+                peers.send(node, new ClusterFrame.ClaimRequest(0, clientId, true, peers.localName(), owner));
             }
             return CompletableFuture.completedFuture(null);
         }
@@ -91,7 +91,7 @@ final class SessionHandover implements ClientRegistry {
         PendingClaim claim = new PendingClaim(clientId, new ArrayList<>(others));
         pending.put(id, claim);
         for (String node : others) {
-            peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false, peers.localName()));
+            peers.send(node, new ClusterFrame.ClaimRequest(id, clientId, false, peers.localName(), owner));
         }
         timers.schedule(() -> {
             PendingClaim p = pending.remove(id);
@@ -110,6 +110,15 @@ final class SessionHandover implements ClientRegistry {
     void onClaimRequest(String sender, ClusterFrame.ClaimRequest request) {
         String clientId = request.clientId();
         String from = request.requester().isEmpty() ? sender : request.requester();
+        if (request.owner() != null && sessions.ownedByAnother(clientId, request.owner())) {
+            // Another principal's claim: the session and its connection here stay as they are.
+            LOG.warn("client={} claim from node {} refused: the session here belongs to another principal", clientId,
+                    from);
+            if (!request.cleanStart()) {
+                peers.send(from, new ClusterFrame.ClaimRefused(request.requestId(), clientId));
+            }
+            return;
+        }
         if (request.cleanStart()) {
             boolean had = sessions.releaseToPeer(clientId, true, st -> { }, m -> { });
             movedTo.remove(clientId);
@@ -132,7 +141,8 @@ final class SessionHandover implements ClientRegistry {
                     from, forwardTo);
             if (!forwardTo.isEmpty()) {
                 // Passed on by this node, so it reaches the new home after the session this node sent there.
-                peers.send(forwardTo, new ClusterFrame.ClaimRequest(request.requestId(), clientId, false, from));
+                peers.send(forwardTo, new ClusterFrame.ClaimRequest(request.requestId(), clientId, false, from,
+                        request.owner()));
             }
             peers.send(from, new ClusterFrame.ClaimReply(request.requestId(), clientId, null, forwardTo));
         }
@@ -165,6 +175,14 @@ final class SessionHandover implements ClientRegistry {
         }
         if (complete && pending.remove(reply.requestId()) != null) {
             claim.done.complete(null);
+        }
+    }
+
+    /** A node refused our claim: the session there belongs to another principal; the CONNECT is refused. */
+    void onClaimRefused(String from, ClusterFrame.ClaimRefused refused) {
+        PendingClaim claim = pending.remove(refused.requestId());
+        if (claim != null) {
+            claim.done.completeExceptionally(new ClientRegistry.OwnedByAnother(refused.clientId(), from));
         }
     }
 

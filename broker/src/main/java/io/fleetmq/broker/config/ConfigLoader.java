@@ -62,7 +62,12 @@ public final class ConfigLoader {
         }
         applyEnv(env, values);
         applySets(setOverrides, values);
-        return ConfigSchema.build(values, source);
+        BrokerConfig config = ConfigSchema.build(values, source);
+        String bindingProblem = config.auth().clientIdBindingProblem();
+        if (bindingProblem != null) {
+            throw new ConfigException("auth.clientIdBinding: " + bindingProblem + " (from " + source + ")");
+        }
+        return config;
     }
 
     // ---------------------------------------------------------------- file

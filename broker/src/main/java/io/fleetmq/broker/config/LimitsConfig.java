@@ -20,11 +20,15 @@ import java.time.Duration;
  * @param maxRetainedBytes             payload and topic bytes of all retained messages on this node
  * @param maxRetainedMessagesPerClient retained messages stored from one publishing client id
  * @param maxRetainedBytesPerClient    payload and topic bytes of the retained messages from one client id
+ * @param maxOfflineSessionsPerPrincipal persistent sessions one principal may keep while disconnected; beyond, its
+ *                                     oldest offline session ends (so a principal inventing client ids cannot fill
+ *                                     memory)
  */
 public record LimitsConfig(int maxConnections, int connectionRate, int publishRate, int maxSubscriptionsPerClient,
                            int maxTopicLength, int maxTopicLevels, int maxOutboundBytesPerClient,
                            Duration slowConsumerTimeout, int maxRetainedMessages, long maxRetainedBytes,
-                           int maxRetainedMessagesPerClient, long maxRetainedBytesPerClient) {
+                           int maxRetainedMessagesPerClient, long maxRetainedBytesPerClient,
+                           int maxOfflineSessionsPerPrincipal) {
 
     public static final int DEFAULT_MAX_OUTBOUND_BYTES_PER_CLIENT = 2 * 1024 * 1024;
     public static final Duration DEFAULT_SLOW_CONSUMER_TIMEOUT = Duration.ofSeconds(30);
@@ -32,14 +36,16 @@ public record LimitsConfig(int maxConnections, int connectionRate, int publishRa
     public static final long DEFAULT_MAX_RETAINED_BYTES = 1024L * 1024 * 1024;
     public static final int DEFAULT_MAX_RETAINED_MESSAGES_PER_CLIENT = 10_000;
     public static final long DEFAULT_MAX_RETAINED_BYTES_PER_CLIENT = 64L * 1024 * 1024;
+    public static final int DEFAULT_MAX_OFFLINE_SESSIONS_PER_PRINCIPAL = 100;
 
-    /** The connection, subscription and topic bounds; the outbound and retained bounds keep their defaults. */
+    /** The connection, subscription and topic bounds; the outbound, retained and offline-session bounds keep their
+     * defaults. */
     public LimitsConfig(int maxConnections, int connectionRate, int publishRate, int maxSubscriptionsPerClient,
                         int maxTopicLength, int maxTopicLevels) {
         this(maxConnections, connectionRate, publishRate, maxSubscriptionsPerClient, maxTopicLength, maxTopicLevels,
                 DEFAULT_MAX_OUTBOUND_BYTES_PER_CLIENT, DEFAULT_SLOW_CONSUMER_TIMEOUT, DEFAULT_MAX_RETAINED_MESSAGES,
                 DEFAULT_MAX_RETAINED_BYTES, DEFAULT_MAX_RETAINED_MESSAGES_PER_CLIENT,
-                DEFAULT_MAX_RETAINED_BYTES_PER_CLIENT);
+                DEFAULT_MAX_RETAINED_BYTES_PER_CLIENT, DEFAULT_MAX_OFFLINE_SESSIONS_PER_PRINCIPAL);
     }
 
     public static LimitsConfig defaults() {
@@ -49,18 +55,24 @@ public record LimitsConfig(int maxConnections, int connectionRate, int publishRa
     public LimitsConfig withOutbound(int maxBytesPerClient, Duration slowConsumer) {
         return new LimitsConfig(maxConnections, connectionRate, publishRate, maxSubscriptionsPerClient, maxTopicLength,
                 maxTopicLevels, maxBytesPerClient, slowConsumer, maxRetainedMessages, maxRetainedBytes,
-                maxRetainedMessagesPerClient, maxRetainedBytesPerClient);
+                maxRetainedMessagesPerClient, maxRetainedBytesPerClient, maxOfflineSessionsPerPrincipal);
     }
 
     public LimitsConfig withRetained(int messages, long bytes, int messagesPerClient, long bytesPerClient) {
         return new LimitsConfig(maxConnections, connectionRate, publishRate, maxSubscriptionsPerClient, maxTopicLength,
                 maxTopicLevels, maxOutboundBytesPerClient, slowConsumerTimeout, messages, bytes, messagesPerClient,
-                bytesPerClient);
+                bytesPerClient, maxOfflineSessionsPerPrincipal);
     }
 
     public LimitsConfig withSubscriptionsAndLevels(int subscriptionsPerClient, int topicLevels) {
         return new LimitsConfig(maxConnections, connectionRate, publishRate, subscriptionsPerClient, maxTopicLength,
                 topicLevels, maxOutboundBytesPerClient, slowConsumerTimeout, maxRetainedMessages, maxRetainedBytes,
-                maxRetainedMessagesPerClient, maxRetainedBytesPerClient);
+                maxRetainedMessagesPerClient, maxRetainedBytesPerClient, maxOfflineSessionsPerPrincipal);
+    }
+
+    public LimitsConfig withMaxOfflineSessionsPerPrincipal(int bound) {
+        return new LimitsConfig(maxConnections, connectionRate, publishRate, maxSubscriptionsPerClient, maxTopicLength,
+                maxTopicLevels, maxOutboundBytesPerClient, slowConsumerTimeout, maxRetainedMessages, maxRetainedBytes,
+                maxRetainedMessagesPerClient, maxRetainedBytesPerClient, bound);
     }
 }

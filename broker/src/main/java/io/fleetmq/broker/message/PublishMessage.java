@@ -73,6 +73,11 @@ public record PublishMessage(
     }
 
     /** The same message as if received now: a will's expiry counts from its publication, not the CONNECT. */
+    /** The same message from another publisher (a will whose client id the broker replaced). */
+    public PublishMessage withPublisher(String clientId) {
+        return new PublishMessage(topic, qos, retain, payload, properties, clientId, receivedAtNanos);
+    }
+
     public PublishMessage withReceivedAt(long nanos) {
         return new PublishMessage(topic, qos, retain, payload, properties, publisherClientId, nanos);
     }

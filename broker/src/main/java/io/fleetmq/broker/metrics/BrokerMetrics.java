@@ -88,6 +88,8 @@ public final class BrokerMetrics implements AutoCloseable {
         counter(Metric.SESSIONS_RESUMED, Tags.empty(), stats.sessionsResumed);
         counter(Metric.SESSIONS_TAKEN_OVER, Tags.empty(), stats.sessionsTakenOver);
         counter(Metric.SESSIONS_EXPIRED, Tags.empty(), stats.sessionsExpired);
+        counter(Metric.SESSIONS_EVICTED, Tags.empty(), stats.sessionsEvicted);
+        counter(Metric.CLIENT_ID_TAKEOVERS_REFUSED, Tags.empty(), stats.clientIdTakeoversRefused);
         for (int qos = 0; qos <= 2; qos++) {
             Tags q = Tags.of("qos", Integer.toString(qos));
             counter(Metric.MESSAGES_RECEIVED, q, stats.receivedCounter(qos));

@@ -29,6 +29,10 @@ public final class BrokerStats {
     public final LongAdder sessionsResumed = new LongAdder();
     public final LongAdder sessionsTakenOver = new LongAdder();
     public final LongAdder sessionsExpired = new LongAdder();
+    /** Offline sessions ended because their owner held more than {@code limits.maxOfflineSessionsPerPrincipal}. */
+    public final LongAdder sessionsEvicted = new LongAdder();
+    /** CONNECTs refused because the client id's session belongs to another principal. */
+    public final LongAdder clientIdTakeoversRefused = new LongAdder();
 
     private final LongAdder[] receivedByQos = adders(3);
     private final LongAdder[] sentByQos = adders(3);

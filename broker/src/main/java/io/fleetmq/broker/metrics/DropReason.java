@@ -15,6 +15,11 @@ public enum DropReason {
     SLOW_CONSUMER("slow_consumer", "emqx_delivery_dropped_qos0_msg"),
     /** A shared-subscription message whose member left, with no other member to take it. */
     NO_SHARED_MEMBER("no_shared_member", "— (no EMQX equivalent)"),
+    /**
+     * The subscriber's current ACL denies reading the topic (the ACL changed after SUBSCRIBE, or a resumed session
+     * holds a subscription its client may no longer use): checked at every delivery.
+     */
+    NOT_AUTHORIZED("not_authorized", "emqx_authorization_deny (subscribe side)"),
     /** A PUBLISH refused at receipt: denied by the ACL or over the client's publish quota (v5 0x87 / 0x97). */
     REFUSED("refused", "emqx_authorization_deny (publish) / emqx_messages_dropped_quota_exceeded");
 

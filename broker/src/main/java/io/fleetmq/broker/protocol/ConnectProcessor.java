@@ -3,6 +3,9 @@ package io.fleetmq.broker.protocol;
 import io.fleetmq.broker.auth.AuthResult;
 import io.fleetmq.broker.auth.CertificateIdentities;
 import io.fleetmq.broker.auth.ClientCertificates;
+import io.fleetmq.broker.auth.ClientIdBinder;
+import io.fleetmq.broker.auth.Principal;
+import io.fleetmq.broker.auth.Security;
 import io.fleetmq.broker.auth.Credentials;
 import io.fleetmq.broker.codec.MqttStrings;
 import io.fleetmq.broker.config.BrokerConfig;
@@ -42,9 +45,11 @@ final class ConnectProcessor {
     private static final long NEVER_EXPIRE = 0xFFFF_FFFFL;
 
     private final BrokerContext ctx;
+    private final ClientIdBinder binder;
 
     ConnectProcessor(BrokerContext ctx) {
         this.ctx = ctx;
+        this.binder = new ClientIdBinder(ctx.config().auth().clientIdBinding());
     }
 
     /**
@@ -211,6 +216,16 @@ final class ConnectProcessor {
                             String clientId, boolean assigned, long expiry, long grantedExpiry, Will will) {
     }
 
+    /** The principal's name as a session owner, or null when sessions have no owners (binding {@code none}). */
+    private String owner(Principal principal) {
+        return binder.ownsSessions() ? principal.owner() : null;
+    }
+
+    private static MqttConnectReturnCode notAuthorized(boolean v5) {
+        return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+    }
+
     /** The name of the verified client certificate, when the listener asked for one and the chain uses it. */
     private String certificateIdentity(MqttConnection conn) {
         X509Certificate cert = ClientCertificates.verifiedPeer(conn.channel());
@@ -244,35 +259,77 @@ final class ConnectProcessor {
             keepAlive = mqtt.maxKeepAlive();
         }
 
-        if (will != null && !ctx.security().mayPublish(conn.principal(), will.message().topic())) {
-            // The will is a publish on the client's behalf: the ACL applies to it as to any other [MQTT-3.1.2-...].
-            ctx.stats().aclDenials.increment();
-            reject(conn, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                            : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic not authorized",
-                    "will topic " + will.message().topic() + " denied by ACL");
+        // --- the client id and the identity: bound as auth.clientIdBinding says, and a session is its owner's.
+        ClientIdBinder.Outcome binding = binder.bind(conn.principal());
+        if (binding instanceof ClientIdBinder.Outcome.Refused refused) {
+            reject(conn, notAuthorized(v5), "not authorized", refused.reason());
             resume.run();
             return;
+        }
+        Principal principal = ((ClientIdBinder.Outcome.Bound) binding).principal();
+        if (!principal.clientId().equals(clientId)) {
+            clientId = principal.clientId();
+            conn.clientId(clientId);
+            conn.principal(principal);
+            will = will == null ? null : new Will(will.message().withPublisher(clientId), will.delaySeconds());
+            a = new Accepted(header, props, version, clientId, assigned, expiry, grantedExpiry, will);
+        } else {
+            conn.principal(principal);
+        }
+        String owner = owner(principal);
+        if (owner != null && ctx.sessions().ownedByAnother(clientId, owner)) {
+            // Never inherited and never taken over: the rightful owner's connection and session stay as they are.
+            ctx.stats().clientIdTakeoversRefused.increment();
+            reject(conn, notAuthorized(v5), "not authorized",
+                    "client id " + clientId + " belongs to another principal's session");
+            resume.run();
+            return;
+        }
+
+        if (will != null) {
+            WillChecks.Refusal refusal = WillChecks.check(will.message().topic(), principal, ctx.security());
+            if (refusal != null) {
+                ctx.stats().aclDenials.increment();
+                reject(conn, v5 ? refusal.v5Code() : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED,
+                        "will not authorized", refusal.reason());
+                resume.run();
+                return;
+            }
+            // Asked again when the will fires: the ACL may have changed meanwhile.
+            Security security = ctx.security();
+            will = new Will(will.message(), will.delaySeconds(), topic -> security.mayPublish(principal, topic));
+            a = new Accepted(a.header(), a.props(), a.version(), a.clientId(), a.assigned(), a.expiry(),
+                    a.grantedExpiry(), will);
         }
         conn.will(will);
         conn.publishBudget(ctx.limits().newPublishBudget());
         int ka = keepAlive;
         Integer ska = serverKeepAlive;
+        Accepted acc = a;
         if (ctx.clients() == ClientRegistry.LOCAL) {
-            accept(conn, a, ka, ska);
+            accept(conn, acc, ka, ska);
             resume.run();
             return;
         }
         // Clustered: reading stays paused and further packets stay held (MqttChannelHandler) until the claim is done.
         conn.state(MqttConnection.State.CLAIMING);
-        ctx.clients().claim(clientId, header.isCleanSession()).whenComplete((ok, error) ->
+        ctx.clients().claim(clientId, owner, header.isCleanSession()).whenComplete((ok, error) ->
                 conn.channel().eventLoop().execute(() -> {
                     if (!conn.channel().isActive() || conn.state() != MqttConnection.State.CLAIMING) {
+                        return;
+                    }
+                    Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause()
+                            : error;
+                    if (cause instanceof ClientRegistry.OwnedByAnother refused) {
+                        ctx.stats().clientIdTakeoversRefused.increment();
+                        reject(conn, notAuthorized(v5), "not authorized", refused.getMessage());
+                        resume.run();
                         return;
                     }
                     if (error != null) {
                         conn.tag(LOG.atWarn()).log("{} session claim failed: {}", conn.describe(), error.toString());
                     }
-                    accept(conn, a, ka, ska);
+                    accept(conn, acc, ka, ska);
                     resume.run();
                 }));
     }
@@ -288,8 +345,16 @@ final class ConnectProcessor {
         long expiry = a.expiry();
         long grantedExpiry = a.grantedExpiry();
         MqttConfig mqtt = ctx.config().mqtt();
-        SessionManager.Opened opened = ctx.sessions().open(clientId, header.isCleanSession(), grantedExpiry, conn);
+        SessionManager.Opened opened = ctx.sessions().open(clientId, owner(conn.principal()),
+                header.isCleanSession(), grantedExpiry, conn);
+        if (opened.ownedByAnother()) {
+            // Another principal's session appeared meanwhile (a concurrent CONNECT, or handed over by a peer).
+            reject(conn, notAuthorized(v5), "not authorized",
+                    "client id " + clientId + " belongs to another principal's session");
+            return;
+        }
         conn.session(opened.session());
+        opened.session().readPermission(CachedReadPermission.of(ctx.security(), conn.principal()));
         conn.state(MqttConnection.State.CONNECTED);
 
         MqttProperties ackProps = new MqttProperties();

@@ -213,8 +213,8 @@ public final class PublishRouter implements SessionEvents {
                 return 0;
             }
             Subscription s = only.subscription();
-            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s), fromNode,
-                    forwardedTo);
+            return deliver(only.clientId(), message, s.qos(), s.retainAsPublished(), idsOf(s), filtersOf(s),
+                    fromNode, forwardedTo);
         }
         // Overlapping subscriptions of one client: one copy at the highest QoS, with every identifier
         // [MQTT-3.3.4-2], [MQTT-3.3.4-3].
@@ -228,7 +228,8 @@ public final class PublishRouter implements SessionEvents {
         int delivered = 0;
         for (Map.Entry<String, Merged> e : perClient.entrySet()) {
             Merged m = e.getValue();
-            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids, fromNode, forwardedTo);
+            delivered += deliver(e.getKey(), message, m.qos, m.retainAsPublished, m.ids, m.filters, fromNode,
+                    forwardedTo);
         }
         return delivered;
     }
@@ -239,9 +240,10 @@ public final class PublishRouter implements SessionEvents {
     }
 
     private int deliver(String clientId, PublishMessage message, int grantedQos, boolean retainAsPublished,
-                        List<Integer> ids, String fromNode, Set<String> forwardedTo) {
+                        List<Integer> ids, List<String> filters, String fromNode, Set<String> forwardedTo) {
         Session session = sessions.get(clientId);
-        OutboundMessage out = new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null);
+        OutboundMessage out = new OutboundMessage(forSubscriber(message, grantedQos, retainAsPublished), ids, null,
+                filters);
         if (session == null) {
             // Moved to another node a moment ago (takeover or drain) while routes converge: deliver it there.
             return cluster.relay(clientId, out, fromNode, forwardedTo) ? 1 : 0;
@@ -256,6 +258,12 @@ public final class PublishRouter implements SessionEvents {
      */
     private static PublishMessage forSubscriber(PublishMessage message, int grantedQos, boolean retainAsPublished) {
         return message.withQos(Math.min(message.qos(), grantedQos)).withRetain(retainAsPublished && message.retain());
+    }
+
+    /** The filter the ACL authorized for {@code s}: a shared subscription's without its {@code $share/group/}. */
+    private static List<String> filtersOf(Subscription s) {
+        SharedFilter shared = SharedFilter.parse(s.topicFilter());
+        return List.of(shared == null ? s.topicFilter() : shared.filter());
     }
 
     private static List<Integer> idsOf(Subscription s) {
@@ -302,7 +310,7 @@ public final class PublishRouter implements SessionEvents {
 
     private static void deliverShared(Session session, PublishMessage message, Subscription s, String groupKey) {
         session.deliver(new OutboundMessage(forSubscriber(message, s.qos(), s.retainAsPublished()), idsOf(s),
-                groupKey));
+                groupKey, filtersOf(s)));
     }
 
     /** Retained messages for a new subscription, sent with RETAIN set [MQTT-3.3.1-9]. */
@@ -313,7 +321,7 @@ public final class PublishRouter implements SessionEvents {
         List<Integer> ids = idsOf(subscription);
         for (PublishMessage m : retained.match(subscription.topicFilter())) {
             PublishMessage out = m.withQos(Math.min(m.qos(), subscription.qos())).withRetain(true);
-            session.deliver(new OutboundMessage(out, ids, null));
+            session.deliver(new OutboundMessage(out, ids, null, filtersOf(subscription)));
         }
     }
 
@@ -352,8 +360,10 @@ public final class PublishRouter implements SessionEvents {
         int qos = -1;
         boolean retainAsPublished;
         final List<Integer> ids = new ArrayList<>(2);
+        final List<String> filters = new ArrayList<>(2);
 
         void add(Subscription s) {
+            filters.addAll(filtersOf(s));
             qos = Math.max(qos, s.qos());
             retainAsPublished |= s.retainAsPublished();
             if (s.subscriptionId() != 0) {

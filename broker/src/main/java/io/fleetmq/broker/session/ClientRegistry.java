@@ -12,9 +12,20 @@ public interface ClientRegistry {
     /**
      * Claims {@code clientId} for this node before its CONNECT is accepted.
      *
-     * @return completes (never exceptionally) once the session, if any, is here; with clean start at once
+     * @param owner the connecting principal ({@code ""} anonymous), or null when sessions have no owners; a node
+     *              holding the session for another owner releases nothing and refuses the claim
+     * @return completes once the session, if any, is here (with clean start at once); exceptionally with
+     *         {@link OwnedByAnother} only when a node refused the claim
      */
-    CompletableFuture<Void> claim(String clientId, boolean cleanStart);
+    CompletableFuture<Void> claim(String clientId, String owner, boolean cleanStart);
 
-    ClientRegistry LOCAL = (clientId, cleanStart) -> CompletableFuture.completedFuture(null);
+    ClientRegistry LOCAL = (clientId, owner, cleanStart) -> CompletableFuture.completedFuture(null);
+
+    /** Another node holds the client id's session for another principal. */
+    final class OwnedByAnother extends RuntimeException {
+        public OwnedByAnother(String clientId, String node) {
+            super("client id " + clientId + " belongs to another principal's session on node " + node, null, false,
+                    false);
+        }
+    }
 }

@@ -12,10 +12,19 @@ import java.util.List;
  * @param subscriptionIds v5 identifiers of every matching subscription [MQTT-3.3.4-3]
  * @param sharedGroupKey  the {@code group/filter} of the shared subscription it came through, or null; such
  *                        messages move to another member if this one goes away unacknowledged
+ * @param filters         the filters of the subscriptions it matched ({@code $share/group/} removed), so the read
+ *                        check can settle it per filter; empty when not known (then it is checked per topic)
  */
-public record OutboundMessage(PublishMessage message, List<Integer> subscriptionIds, String sharedGroupKey) {
+public record OutboundMessage(PublishMessage message, List<Integer> subscriptionIds, String sharedGroupKey,
+                              List<String> filters) {
     public OutboundMessage {
         subscriptionIds = subscriptionIds == null ? List.of() : List.copyOf(subscriptionIds);
+        filters = filters == null ? List.of() : List.copyOf(filters);
+    }
+
+    /** A message whose matching filters are not known. */
+    public OutboundMessage(PublishMessage message, List<Integer> subscriptionIds, String sharedGroupKey) {
+        this(message, subscriptionIds, sharedGroupKey, List.of());
     }
 
     public int qos() {

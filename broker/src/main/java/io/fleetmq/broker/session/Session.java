@@ -48,6 +48,13 @@ public final class Session {
     private boolean movedToPeer;
     /** After a move, where messages still delivered to this (stale) instance go: to the session's new home. */
     private java.util.function.Consumer<OutboundMessage> movedRelay;
+    /**
+     * The principal that created the session ({@code ""} for anonymous); only it may resume the session. Null for a
+     * session handed over by a node too old to say: the next client to resume it becomes its owner.
+     */
+    private String owner;
+    /** What the client may read now; asked at every delivery (the client's current ACL, not the one at SUBSCRIBE). */
+    private ReadPermission readPermission = ReadPermission.ALL;
 
     /** A will waiting out its delay; published early if the session ends first [MQTT-3.1.2-8]. */
     record PendingWill(Will will, ScheduledFuture<?> timer) {
@@ -62,6 +69,19 @@ public final class Session {
 
     public String clientId() {
         return clientId;
+    }
+
+    public synchronized String owner() {
+        return owner;
+    }
+
+    synchronized void owner(String principal) {
+        this.owner = principal;
+    }
+
+    /** Set on CONNECT, before {@link #attach}: the connecting principal's read access. */
+    public synchronized void readPermission(ReadPermission permission) {
+        this.readPermission = permission;
     }
 
     public synchronized ClientConnection connection() {
@@ -87,9 +107,12 @@ public final class Session {
     public synchronized void attach(ClientConnection newConnection) {
         this.connection = newConnection;
         this.droppedMessagesLoggedAt = -1;
-        for (InflightMessage m : inflight.values()) {
+        for (Iterator<InflightMessage> it = inflight.values().iterator(); it.hasNext(); ) {
+            InflightMessage m = it.next();
             if (m.released()) {
                 newConnection.sendPubrel(m.packetId());
+            } else if (!readable(m.message())) {
+                it.remove(); // the ACL changed while it waited for an acknowledgement: the client may not have it
             } else {
                 newConnection.sendPublish(m.message(), m.packetId(), true);
             }
@@ -119,6 +142,9 @@ public final class Session {
         if (message.message().isExpired(now)) {
             // [MQTT-3.3.2-5]: an expired message is not delivered to any subscriber.
             stats.dropped(DropReason.EXPIRED, message.qos());
+            return;
+        }
+        if (!readable(message)) {
             return;
         }
         if (connection == null) {
@@ -245,7 +271,7 @@ public final class Session {
             out.add(new SessionState.Inflight(m.packetId(), m.message(), m.released()));
         }
         return new SessionState(clientId, expiryIntervalSeconds, List.of(), out, new ArrayList<>(queue),
-                new ArrayList<>(inboundQos2AwaitingRelease), lastPacketId);
+                new ArrayList<>(inboundQos2AwaitingRelease), lastPacketId, owner);
     }
 
     /** A session received from another node: not connected; the next CONNECT resumes it. */
@@ -253,6 +279,7 @@ public final class Session {
                                   LongSupplier nanoClock) {
         Session s = new Session(state.clientId(), limits, stats, nanoClock);
         s.expiryIntervalSeconds = state.expiryIntervalSeconds();
+        s.owner = state.owner();
         for (SessionState.Inflight m : state.inflight()) {
             InflightMessage restored = new InflightMessage(m.packetId(), m.message());
             if (m.released()) {
@@ -319,6 +346,21 @@ public final class Session {
         return p.will();
     }
 
+    /** Whether the client may read this message now; a message it may not is dropped and counted. */
+    private boolean readable(OutboundMessage message) {
+        // A filter still allowed as a whole settles it from a handful of cached filters, however many topics arrive.
+        for (String filter : message.filters()) {
+            if (readPermission.mayReadAllOf(filter)) {
+                return true;
+            }
+        }
+        if (readPermission.mayRead(message.message().topic())) {
+            return true;
+        }
+        stats.dropped(DropReason.NOT_AUTHORIZED, message.qos());
+        return false;
+    }
+
     private int window() {
         return Math.min(limits.maxInflightMessages(), connection.receiveMaximum());
     }
@@ -341,6 +383,9 @@ public final class Session {
             if (next.message().isExpired(now)) {
                 stats.dropped(DropReason.EXPIRED, next.qos());
                 continue;
+            }
+            if (!readable(next)) {
+                continue; // queued under rules that have changed since
             }
             if (next.qos() == 0) {
                 connection.sendPublish(next, 0, false);

@@ -28,6 +28,7 @@ public final class SessionManager {
     private final LongSupplier nanoClock;
     private volatile SessionEvents events;
     private volatile boolean shuttingDown;
+    private final OfflineSessions offline = new OfflineSessions();
 
     public SessionManager(SessionStore store, SessionsConfig limits, BrokerStats stats,
                           ScheduledExecutorService timers, LongSupplier nanoClock) {
@@ -46,21 +47,52 @@ public final class SessionManager {
         return store;
     }
 
-    /** The result of CONNECT: the session to use and whether it existed before [MQTT-3.2.2-2]. */
-    public record Opened(Session session, boolean sessionPresent) {
+    /** {@code limits.maxOfflineSessionsPerPrincipal}; 0 (the default here) for no bound. */
+    public synchronized void maxOfflineSessionsPerOwner(int max) {
+        offline.maxPerOwner(max);
     }
 
     /**
-     * Opens the session for a CONNECT that has been accepted. An existing connection with the same client id is
-     * closed first [MQTT-3.1.4-3]. With clean start the old session is discarded [MQTT-3.1.2-4]; otherwise it
-     * resumes, and a will still waiting out its delay is cancelled [MQTT-3.1.3-9].
+     * The result of CONNECT: the session to use and whether it existed before [MQTT-3.2.2-2]; or, when
+     * {@code ownedByAnother}, nothing: the client id's session belongs to another principal and was left untouched.
      */
-    public synchronized Opened open(String clientId, boolean cleanStart, long expirySeconds,
+    public record Opened(Session session, boolean sessionPresent, boolean ownedByAnother) {
+        static final Opened OWNED_BY_ANOTHER = new Opened(null, false, true);
+    }
+
+    /**
+     * Whether the session of {@code clientId} on this node belongs to a principal other than {@code owner}. A session
+     * of unknown owner (handed over by an older node) belongs to nobody yet.
+     */
+    public synchronized boolean ownedByAnother(String clientId, String owner) {
+        Session existing = store.get(clientId);
+        return existing != null && existing.owner() != null && !existing.owner().equals(owner);
+    }
+
+    /** Offline sessions {@code owner} holds on this node. */
+    public synchronized int offlineSessionsOf(String owner) {
+        return offline.count(owner);
+    }
+
+    /**
+     * Opens the session for a CONNECT that has been accepted. A session belongs to the principal that created it:
+     * when {@code owner} (the connecting principal, {@code ""} for anonymous; null when sessions have no owners,
+     * {@code auth.clientIdBinding=none}) is another, nothing is touched, neither the session nor its connection,
+     * and the caller refuses the CONNECT. Otherwise an existing connection with the same client id is closed first
+     * [MQTT-3.1.4-3]. With clean start the old session is discarded [MQTT-3.1.2-4]; otherwise it resumes, and a will
+     * still waiting out its delay is cancelled [MQTT-3.1.3-9].
+     */
+    public synchronized Opened open(String clientId, String owner, boolean cleanStart, long expirySeconds,
                                     ClientConnection connection) {
+        if (owner != null && ownedByAnother(clientId, owner)) {
+            stats.clientIdTakeoversRefused.increment();
+            return Opened.OWNED_BY_ANOTHER;
+        }
         Session existing = store.get(clientId);
         boolean present = false;
         ClientConnection replaced = null;
         if (existing != null) {
+            offline.gone(existing);
             replaced = existing.connection();
             if (replaced != null) {
                 existing.detach(replaced);
@@ -78,6 +110,9 @@ public final class SessionManager {
         }
         Session session = store.computeIfAbsent(clientId,
                 id -> new Session(id, limits, stats, nanoClock));
+        if (session.owner() == null) {
+            session.owner(owner == null ? "" : owner); // new, or handed over without an owner: the creator owns it
+        }
         (present ? stats.sessionsResumed : stats.sessionsStarted).increment();
         session.expiryIntervalSeconds(expirySeconds);
         if (replaced != null) {
@@ -86,7 +121,7 @@ public final class SessionManager {
             // synchronously (same event loop) and decides about its will from whether its session lived on.
             replaced.closeForTakeover();
         }
-        return new Opened(session, present);
+        return new Opened(session, present, false);
     }
 
     /**
@@ -127,6 +162,20 @@ public final class SessionManager {
             end(session);
         } else {
             session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
+            boundOffline(session);
+        }
+    }
+
+    /** Counts {@code session} as offline for its owner and ends the owner's oldest beyond the bound. */
+    private void boundOffline(Session session) {
+        for (Session evicted : offline.wentOffline(session)) {
+            stats.sessionsEvicted.increment();
+            LOG.atWarn().addKeyValue("clientId", evicted.clientId())
+                    .log("client={} offline session ended: its owner '{}' holds more than "
+                                    + "limits.maxOfflineSessionsPerPrincipal offline sessions", evicted.clientId(),
+                            evicted.owner());
+            evicted.cancelExpiry();
+            end(evicted);
         }
     }
 
@@ -145,6 +194,7 @@ public final class SessionManager {
         if (session == null) {
             return false;
         }
+        offline.gone(session);
         ClientConnection connection = session.connection();
         if (connection != null) {
             session.detach(connection);
@@ -179,6 +229,7 @@ public final class SessionManager {
             if (existing.isConnected()) {
                 return false;
             }
+            offline.gone(existing);
             existing.cancelExpiry();
             store.remove(state.clientId(), existing);
             existing.clear();
@@ -190,6 +241,7 @@ public final class SessionManager {
             // Expires here like any offline session unless its client connects first.
             session.scheduleExpiry(timers.schedule(() -> expire(session), expiry, TimeUnit.SECONDS));
         }
+        boundOffline(session);
         installed.accept(state);
         return true;
     }
@@ -207,6 +259,7 @@ public final class SessionManager {
             if (session.isConnected() || session.expiryIntervalSeconds() == 0) {
                 continue;
             }
+            offline.gone(session);
             session.cancelExpiry();
             session.takePendingWill();
             Map.Entry<Consumer<SessionState>, Consumer<OutboundMessage>> to = route.apply(session.clientId());
@@ -242,6 +295,7 @@ public final class SessionManager {
 
     /** Ends a session: a will still waiting is published now [MQTT-3.1.2-8], subscriptions are removed. */
     private void end(Session session) {
+        offline.gone(session);
         Will will = session.takePendingWill();
         if (will != null) {
             publishWill(will);
@@ -255,8 +309,17 @@ public final class SessionManager {
 
     private void publishWill(Will will) {
         // No wills once the node is stopping, even one whose delay runs out during the grace period.
-        if (events != null && !shuttingDown) {
-            events.publishWill(will.message().withReceivedAt(nanoClock.getAsLong()));
+        if (events == null || shuttingDown) {
+            return;
         }
+        if (!will.permission().mayPublish(will.message().topic())) {
+            // Authorized at CONNECT, but the rules changed before it fired: a will is a publish on the client's
+            // behalf, so it needs the permission the client has now.
+            stats.aclDenials.increment();
+            LOG.warn("client={} will on {} not published: the client may no longer publish there",
+                    will.message().publisherClientId(), will.message().topic());
+            return;
+        }
+        events.publishWill(will.message().withReceivedAt(nanoClock.getAsLong()));
     }
 }

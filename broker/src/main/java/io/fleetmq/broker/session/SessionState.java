@@ -15,10 +15,19 @@ import java.util.List;
  * @param queued                messages waiting for a connection or for room in the inflight window, in order
  * @param inboundQos2           packet ids of inbound QoS 2 messages awaiting PUBREL [MQTT-4.3.3-9]
  * @param lastPacketId          the last packet id used, so new ids continue after the inflight ones
+ * @param owner                 the principal the session belongs to ({@code ""} for anonymous); null when unknown
+ *                              (sent by a node too old to carry it)
  */
 public record SessionState(String clientId, long expiryIntervalSeconds, List<Subscription> subscriptions,
                            List<Inflight> inflight, List<OutboundMessage> queued, List<Integer> inboundQos2,
-                           int lastPacketId) {
+                           int lastPacketId, String owner) {
+
+    /** A session whose owner is not known. */
+    public SessionState(String clientId, long expiryIntervalSeconds, List<Subscription> subscriptions,
+                        List<Inflight> inflight, List<OutboundMessage> queued, List<Integer> inboundQos2,
+                        int lastPacketId) {
+        this(clientId, expiryIntervalSeconds, subscriptions, inflight, queued, inboundQos2, lastPacketId, null);
+    }
 
     public SessionState {
         subscriptions = List.copyOf(subscriptions);
@@ -32,6 +41,12 @@ public record SessionState(String clientId, long expiryIntervalSeconds, List<Sub
     }
 
     public SessionState withSubscriptions(List<Subscription> subs) {
-        return new SessionState(clientId, expiryIntervalSeconds, subs, inflight, queued, inboundQos2, lastPacketId);
+        return new SessionState(clientId, expiryIntervalSeconds, subs, inflight, queued, inboundQos2, lastPacketId,
+                owner);
+    }
+
+    public SessionState withOwner(String principal) {
+        return new SessionState(clientId, expiryIntervalSeconds, subscriptions, inflight, queued, inboundQos2,
+                lastPacketId, principal);
     }
 }

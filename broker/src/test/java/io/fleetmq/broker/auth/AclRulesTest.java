@@ -79,7 +79,34 @@ class AclRulesTest {
     void jwtPermissionsBecomeAllowRules() throws Exception {
         AclRules rules = new AclRules(List.of(AclFile.parse("allow publish any devices/%c/#", 0)));
 
-        assertThat(rules.mayPublish(user("t", "truck-1", "10.0.0.1"), "devices/truck-1/gps")).isTrue();
-        assertThat(rules.maySubscribe(user("t", "truck-1", "10.0.0.1"), "devices/truck-1/gps")).isFalse();
+        assertThat(rules.mayPublish(user("truck-1", "truck-1", "10.0.0.1"), "devices/truck-1/gps")).isTrue();
+        assertThat(rules.maySubscribe(user("truck-1", "truck-1", "10.0.0.1"), "devices/truck-1/gps")).isFalse();
+    }
+
+    @Test
+    void clientIdSubstitutionResolvesOnlyForAClientIdBoundToTheIdentity() throws Exception {
+        AclRules rules = read("allow all client * devices/%c/#\n");
+
+        assertThat(rules.mayPublish(user("truck-9", "truck-7", "10.0.0.1"), "devices/truck-7/cmd"))
+                .as("a client id the client merely chose").isFalse();
+        assertThat(rules.mayPublish(user("truck-9", "truck-7", "10.0.0.1").withBoundClientId("truck-9"),
+                "devices/truck-9/gps")).as("bound by auth.clientIdBinding").isTrue();
+        assertThat(rules.mayPublish(user("truck-9", "truck-9", "10.0.0.1"), "devices/truck-9/gps"))
+                .as("equal to the username").isTrue();
+        assertThat(rules.mayPublish(Principal.anonymous("truck-7", "10.0.0.1"), "devices/truck-7/gps"))
+                .as("anonymous: nothing binds the client id").isFalse();
+    }
+
+    @Test
+    void aDenyRuleThatCannotBeResolvedDeniesInsteadOfSteppingAside() throws Exception {
+        AclRules rules = read("""
+                deny  publish client * devices/%c/firmware
+                allow publish any      devices/#
+                """);
+
+        assertThat(rules.mayPublish(user("truck-9", "truck-9", "10.0.0.1"), "devices/truck-9/gps")).isTrue();
+        assertThat(rules.mayPublish(user("truck-9", "truck-9", "10.0.0.1"), "devices/truck-9/firmware")).isFalse();
+        assertThat(rules.mayPublish(user("truck-9", "other", "10.0.0.1"), "devices/other/firmware"))
+                .as("an unbound %c must not lift the deny").isFalse();
     }
 }

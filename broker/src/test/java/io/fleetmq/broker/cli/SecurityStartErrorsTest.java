@@ -94,4 +94,14 @@ class SecurityStartErrorsTest {
         assertThat(start("auth.jwksFile=" + f)).isEqualTo(2);
         assertThat(oneLine()).startsWith("config error: JWKS file " + f + ": not a JSON Web Key Set");
     }
+
+    @Test
+    void clientIdBindingNoneWithAPasswordFileIsRefusedNamingTheKey() throws Exception {
+        Path f = dir.resolve("passwd");
+        Files.writeString(f, "");
+
+        assertThat(start("auth.passwordFile=" + f, "auth.clientIdBinding=none")).isEqualTo(2);
+        assertThat(oneLine()).startsWith("config error: auth.clientIdBinding: none is only allowed without "
+                + "authentication");
+    }
 }

@@ -87,6 +87,39 @@ class ClusterCodecTest {
     }
 
     @Test
+    void theSessionOwnerAndTheClaimantTravelInAFrameAnOlderNodeSkips() throws Exception {
+        SessionState owned = new SessionState("panel-1", 3600, List.of(), List.of(), List.of(), List.of(), 0, "ops");
+        List<ClusterFrame> frames = List.of(
+                new ClusterFrame.ClaimRequest(42, "panel-1", false, "node-3", "mallory"),
+                new ClusterFrame.ClaimReply(42, "panel-1", owned, ""),
+                new ClusterFrame.SessionHandoff(owned.withOwner("")),
+                new ClusterFrame.ClaimRefused(42, "panel-1"),
+                new ClusterFrame.SessionHandoff(owned.withOwner(null)));
+        ClusterCodec.BatchWriter w = new ClusterCodec.BatchWriter(SENDER_NOW);
+        frames.forEach(w::add);
+        byte[] batch = w.toByteArray();
+
+        List<ClusterFrame> decoded = decode(batch);
+        assertThat(decoded).hasSize(5);
+        assertThat(decoded.get(0)).isEqualTo(frames.get(0));
+        assertThat(((ClusterFrame.ClaimReply) decoded.get(1)).session().owner()).isEqualTo("ops");
+        assertThat(((ClusterFrame.SessionHandoff) decoded.get(2)).session().owner()).as("anonymous").isEmpty();
+        assertThat(decoded.get(3)).isEqualTo(frames.get(3));
+        assertThat(((ClusterFrame.SessionHandoff) decoded.get(4)).session().owner()).as("unknown").isNull();
+
+        // An older node reads the owner frame (type 12) as an unknown type and skips it; the claim itself reads as
+        // before. Simulated by cutting the owner frame out: the claim decodes without an owner.
+        int ownerFrameLength = 1 + 4 + ((batch[3] & 0xFF) << 24 | (batch[4] & 0xFF) << 16 | (batch[5] & 0xFF) << 8
+                | (batch[6] & 0xFF));
+        assertThat(batch[2]).as("owner frame first").isEqualTo((byte) 12);
+        byte[] withoutOwner = new byte[batch.length - ownerFrameLength];
+        System.arraycopy(batch, 0, withoutOwner, 0, 2);
+        System.arraycopy(batch, 2 + ownerFrameLength, withoutOwner, 2, batch.length - 2 - ownerFrameLength);
+        assertThat(decode(withoutOwner).get(0)).isEqualTo(new ClusterFrame.ClaimRequest(42, "panel-1", false,
+                "node-3"));
+    }
+
+    @Test
     void aFrameTypeFromANewerNodeIsSkippedAndTheRestOfTheBatchIsRead() throws Exception {
         byte[] known = new ClusterCodec.BatchWriter(SENDER_NOW)
                 .add(new ClusterFrame.SessionAdopted("a")).toByteArray();

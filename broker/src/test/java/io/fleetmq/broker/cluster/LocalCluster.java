@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** N broker processes on loopback that form one cluster through static seeds. */
-final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements AutoCloseable {
     final List<NodeProcess> nodes = new ArrayList<>();
     private final List<String> seeds = new ArrayList<>();
     private final List<NodeProcess.Ports> ports = new ArrayList<>();
@@ -17,7 +17,7 @@ final class LocalCluster implements AutoCloseable {
         this.dir = dir;
     }
 
-    static LocalCluster start(int n, Path dir, String... extraSets) throws IOException, InterruptedException {
+    public static LocalCluster start(int n, Path dir, String... extraSets) throws IOException, InterruptedException {
         LocalCluster c = new LocalCluster(dir);
         for (int i = 0; i < n; i++) {
             NodeProcess.Ports p = NodeProcess.Ports.free();
@@ -39,7 +39,7 @@ final class LocalCluster implements AutoCloseable {
         return c;
     }
 
-    NodeProcess node(int i) {
+    public NodeProcess node(int i) {
         return nodes.get(i);
     }
 

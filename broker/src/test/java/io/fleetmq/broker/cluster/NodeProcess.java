@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  * its own sockets, killed with a real SIGKILL or stopped with a real SIGTERM. Output goes to a log file the test can
  * wait on.
  */
-final class NodeProcess implements BrokerEndpoint, AutoCloseable {
+public final class NodeProcess implements BrokerEndpoint, AutoCloseable {
     private final String name;
     private final int mqttPort;
     private final int clusterPort;

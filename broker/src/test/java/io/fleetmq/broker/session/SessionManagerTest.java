@@ -63,7 +63,7 @@ class SessionManagerTest {
 
     /** open + attach, as ConnectProcessor does. */
     private SessionManager.Opened connect(String clientId, boolean cleanStart, long expiry, RecordingConnection c) {
-        SessionManager.Opened opened = manager.open(clientId, cleanStart, expiry, c);
+        SessionManager.Opened opened = manager.open(clientId, "", cleanStart, expiry, c);
         opened.session().attach(c);
         return opened;
     }
@@ -73,6 +73,58 @@ class SessionManagerTest {
     }
 
     // ------------------------------------------------------------------ open
+
+    @Test
+    void anotherOwnerIsRefusedAndNeitherTheSessionNorItsConnectionIsTouched() {
+        RecordingConnection owner = new RecordingConnection();
+        SessionManager.Opened opened = manager.open("console", "ops", false, 300, owner);
+        opened.session().attach(owner);
+
+        SessionManager.Opened refused = manager.open("console", "mallory", true, 0, new RecordingConnection());
+
+        assertThat(refused.ownedByAnother()).isTrue();
+        assertThat(refused.session()).isNull();
+        assertThat(store.get("console")).isSameAs(opened.session());
+        assertThat(opened.session().connection()).as("the owner stays attached").isSameAs(owner);
+        assertThat(events.ended).isEmpty();
+        assertThat(manager.open("console", "ops", false, 300, new RecordingConnection()).sessionPresent())
+                .as("the owner itself takes over as usual").isTrue();
+    }
+
+    @Test
+    void beyondTheOfflineBoundAnOwnersOldestOfflineSessionEnds() {
+        manager.maxOfflineSessionsPerOwner(2);
+        for (String id : List.of("f1", "f2", "f3")) {
+            RecordingConnection c = new RecordingConnection();
+            Session s = manager.open(id, "flooder", false, 300, c).session();
+            s.attach(c);
+            manager.closed(s, c, null, false);
+        }
+        RecordingConnection other = new RecordingConnection();
+        Session kept = manager.open("o1", "ops", false, 300, other).session();
+        kept.attach(other);
+        manager.closed(kept, other, null, false);
+
+        assertThat(events.ended).containsExactly("f1");
+        assertThat(manager.offlineSessionsOf("flooder")).isEqualTo(2);
+        assertThat(manager.offlineSessionsOf("ops")).isEqualTo(1);
+        assertThat(store.get("f1")).isNull();
+        assertThat(store.get("f3")).isNotNull();
+    }
+
+    @Test
+    void aWillWhosePermissionWasRevokedIsNotPublishedWhenItFires() {
+        RecordingConnection c = new RecordingConnection();
+        Session s = manager.open("c1", "d1", true, 0, c).session();
+        s.attach(c);
+        boolean[] allowed = {true};
+        Will w = new Will(will("devices/d1/status", 0).message(), 0, topic -> allowed[0]);
+        allowed[0] = false; // the ACL changed after CONNECT
+
+        manager.closed(s, c, w, false);
+
+        assertThat(events.wills).isEmpty();
+    }
 
     @Test
     void firstConnectCreatesASessionWithoutSessionPresent() {
