@@ -51,7 +51,11 @@ public final class JGroupsStack {
     public static JChannel create(ClusterConfig config, ClusterSecret secret) throws Exception {
         InetAddress bind = InetAddress.getByName(config.bind());
         List<Protocol> stack = new ArrayList<>();
-        stack.add(new TCP().setBindAddress(bind).setBindPort(config.port()).setPortRange(0));
+        // Non-blocking sends: each connection gets its own send queue and thread, so a peer that stops reading
+        // fills only its own queue (JGroups retransmits what overflowed) instead of blocking the one bundler thread
+        // that sends to every peer. PeerSender does the same one level up.
+        TCP tcp = new TCP().nonBlockingSends(true);
+        stack.add(tcp.setBindAddress(bind).setBindPort(config.port()).setPortRange(0));
         if (secret != null) {
             stack.add(new AeadSymEncrypt(secret.encryptionKey()));
             stack.add(new SERIALIZE());
