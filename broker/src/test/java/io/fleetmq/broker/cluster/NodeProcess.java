@@ -197,6 +197,23 @@ final class NodeProcess implements BrokerEndpoint, AutoCloseable {
         return process.exitValue();
     }
 
+    /** A real SIGSTOP: the node is frozen (a long GC pause, an overloaded host) until {@link #resume()}. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
