@@ -37,8 +37,8 @@ import java.util.List;
  * AES-256-GCM, so discovery, failure detection, membership and FleetMQ's own frames are all encrypted and
  * authenticated, and anything not sealed with the cluster's key is dropped before any protocol reads it. AUTH (just
  * below GMS) additionally makes the coordinator check a join proof ({@link SecretProofToken}) on every JOIN and MERGE.
- * The only thing before the seal is TCP's connection preamble (a JGroups address), which a stranger can send but
- * which admits nothing.
+ * Outside the seal are only TCP's connection preamble (a JGroups address), which a stranger can send but which
+ * admits nothing, and FD_SOCK2's own liveness port ({@code port} + 100).
  */
 public final class JGroupsStack {
     private JGroupsStack() {
