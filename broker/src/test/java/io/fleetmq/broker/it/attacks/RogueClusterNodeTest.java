@@ -76,6 +76,30 @@ class RogueClusterNodeTest {
         await(() -> cluster.cluster(0).members().size() == 2, Duration.ofSeconds(20), "peer left again");
     }
 
+    /**
+     * The control experiment: against the same two nodes run without a secret, the same rogue's crafted forward is
+     * delivered to a subscriber. So the refusals above are the seal's doing, not a rogue that cannot reach a node.
+     */
+    @Test
+    void withoutASecretTheSameRogueInjectsAPublish() throws Exception {
+        try (SecuredTwoNodeCluster plain = SecuredTwoNodeCluster.startWithoutSecret()) {
+            SecuredTwoNodeCluster.Peer rogue = plain.peer("rogue-control", null);
+            Mqtt5BlockingClient sub = client(plain.nodes.get(0), "control-sub");
+            try (Mqtt5BlockingClient.Mqtt5Publishes in = sub.publishes(MqttGlobalPublishFilter.ALL)) {
+                sub.subscribeWith().topicFilter("control/#").qos(MqttQos.AT_LEAST_ONCE).send();
+                PublishMessage injected = new PublishMessage("control/injected", 1, false,
+                        "from the rogue".getBytes(StandardCharsets.UTF_8), PublishProperties.NONE, "",
+                        System.nanoTime());
+                rogue.sendTo(0, new ClusterFrame.Forward(injected));
+                Optional<Mqtt5Publish> p = in.receive(10, TimeUnit.SECONDS);
+                assertThat(p).as("the injected publish, without a seal").isPresent();
+                assertThat(p.get().getTopic().toString()).isEqualTo("control/injected");
+            } finally {
+                sub.disconnect();
+            }
+        }
+    }
+
     @Test
     void garbageOnTheClusterPortDoesNotDisturbTheCluster() throws Exception {
         SecureRandom random = new SecureRandom();

@@ -49,12 +49,22 @@ final class SecuredTwoNodeCluster implements AutoCloseable {
     }
 
     static SecuredTwoNodeCluster start(Path dir, Duration takeoverTimeout) throws Exception {
-        SecuredTwoNodeCluster c = new SecuredTwoNodeCluster(writeSecret(dir.resolve("cluster.secret")));
+        return startWith(writeSecret(dir.resolve("cluster.secret")), takeoverTimeout);
+    }
+
+    /** The same two nodes without a secret (allowed on loopback only): what the attacks would achieve without it. */
+    static SecuredTwoNodeCluster startWithoutSecret() throws Exception {
+        return startWith(null, Duration.ofSeconds(3));
+    }
+
+    private static SecuredTwoNodeCluster startWith(Path secretFile, Duration takeoverTimeout) throws Exception {
+        SecuredTwoNodeCluster c = new SecuredTwoNodeCluster(secretFile);
         c.clusterPorts.add(freePort());
         c.clusterPorts.add(freePort());
         try {
             for (int i = 0; i < 2; i++) {
-                ClusterConfig cluster = c.config(c.clusterPorts.get(i), c.secretFile.toString(), takeoverTimeout);
+                ClusterConfig cluster = c.config(c.clusterPorts.get(i),
+                        secretFile == null ? "" : secretFile.toString(), takeoverTimeout);
                 String name = "node-" + (i + 1);
                 c.nodes.add(TestBroker.start(b -> named(b, name).withCluster(cluster)));
             }
