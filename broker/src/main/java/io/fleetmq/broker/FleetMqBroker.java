@@ -113,7 +113,7 @@ public final class FleetMqBroker implements AutoCloseable {
             sessions.events(router);
             if (replicating != null) {
                 // Joined before the listener opens: a node takes clients only once it knows the cluster's routes.
-                cluster = ClusterNode.join(config, sessions, router, replicating, clock);
+                cluster = ClusterNode.join(config, sessions, router, replicating, clock, peerMetrics(metrics));
             }
             security = Security.create(config.auth(), clock);
             BrokerContext ctx = new BrokerContext(config, sessions, router, stats, clock, security,
@@ -180,6 +180,26 @@ public final class FleetMqBroker implements AutoCloseable {
             throw new ClusterJoinException("cannot join cluster '" + config.cluster().name() + "' on "
                     + config.cluster().bind() + ":" + config.cluster().port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Per-peer send queue series that come and go with the cluster's members. */
+    private static ClusterNode.PeerMetrics peerMetrics(BrokerMetrics metrics) {
+        Map<String, Runnable> removers = new java.util.concurrent.ConcurrentHashMap<>();
+        return new ClusterNode.PeerMetrics() {
+            @Override
+            public void peerAdded(String peer, LongSupplier queued, LongSupplier dropped) {
+                peerRemoved(peer);
+                removers.put(peer, metrics.clusterPeer(peer, queued, dropped));
+            }
+
+            @Override
+            public void peerRemoved(String peer) {
+                Runnable remove = removers.remove(peer);
+                if (remove != null) {
+                    remove.run();
+                }
+            }
+        };
     }
 
     /** The cluster membership could not start (port taken, bad address...). */

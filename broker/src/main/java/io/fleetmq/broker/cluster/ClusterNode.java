@@ -55,14 +55,16 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
     private final Map<String, Integer> peerVersions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final SessionHandover handover;
+    private final PeerMetrics peerMetrics;
     private JChannel channel;
     private PeerSender sender;
     private volatile List<String> members = List.of();
     private volatile boolean joined;
 
     private ClusterNode(BrokerConfig config, SessionManager sessions, PublishRouter router,
-                        RouteReplicatingRegistry registry, LongSupplier nanoClock) {
+                        RouteReplicatingRegistry registry, LongSupplier nanoClock, PeerMetrics peerMetrics) {
         this.config = config;
+        this.peerMetrics = peerMetrics;
         this.localName = config.nodeName();
         this.router = router;
         this.registry = registry;
@@ -85,10 +87,7 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
             @Override
             public void send(String node, ClusterFrame frame) {
-                Address a = addressByName.get(node);
-                if (a != null) {
-                    sender.send(a, frame);
-                }
+                sendTo(node, frame);
             }
         }, scheduler, config.cluster().takeoverTimeout());
     }
@@ -98,10 +97,34 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
      * it announces.
      */
     public static ClusterNode join(BrokerConfig config, SessionManager sessions, PublishRouter router,
-                                   RouteReplicatingRegistry registry, LongSupplier nanoClock) throws Exception {
-        ClusterNode node = new ClusterNode(config, sessions, router, registry, nanoClock);
-        node.connect();
+                                   RouteReplicatingRegistry registry, LongSupplier nanoClock,
+                                   PeerMetrics peerMetrics) throws Exception {
+        ClusterNode node = new ClusterNode(config, sessions, router, registry, nanoClock, peerMetrics);
+        try {
+            node.connect();
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
         return node;
+    }
+
+    /** Where the per-peer send queue figures go (the metrics registry); told when a peer appears and goes. */
+    public interface PeerMetrics {
+        /** Starts exporting {@code queued} frames and {@code dropped} forwards for {@code peer}. */
+        void peerAdded(String peer, LongSupplier queued, LongSupplier dropped);
+
+        void peerRemoved(String peer);
+
+        PeerMetrics NONE = new PeerMetrics() {
+            @Override
+            public void peerAdded(String peer, LongSupplier queued, LongSupplier dropped) {
+            }
+
+            @Override
+            public void peerRemoved(String peer) {
+            }
+        };
     }
 
     /** Wraps the local registry so that its route changes reach the other nodes. */
@@ -111,9 +134,20 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
     private void connect() throws Exception {
         ClusterConfig c = config.cluster();
-        channel = JGroupsStack.create(c);
+        ClusterSecret secret = ClusterSecret.forConfig(c).orElse(null);
+        channel = JGroupsStack.create(c, secret);
         channel.name(localName);
-        sender = new PeerSender(channel, nanoClock, MAX_QUEUED_FORWARDS);
+        sender = new PeerSender(channel, nanoClock, MAX_QUEUED_FORWARDS, new PeerSender.Listener() {
+            @Override
+            public void peerAdded(String peer, PeerSender.PeerQueue queue) {
+                peerMetrics.peerAdded(peer, queue::queued, queue::dropped);
+            }
+
+            @Override
+            public void peerRemoved(String peer) {
+                peerMetrics.peerRemoved(peer);
+            }
+        });
         channel.setReceiver(new Receiver() {
             @Override
             public void receive(Message msg) {
@@ -126,8 +160,9 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
             }
         });
         router.cluster(this, localName);
-        LOG.info("joining cluster '{}' as {} on {}:{} ({})", c.name(), localName, c.bind(), c.port(),
-                c.dnsQuery().isEmpty() ? "seeds " + c.seeds() : "DNS " + c.dnsQuery());
+        LOG.info("joining cluster '{}' as {} on {}:{} ({}, {})", c.name(), localName, c.bind(), c.port(),
+                c.dnsQuery().isEmpty() ? "seeds " + c.seeds() : "DNS " + c.dnsQuery(),
+                secret == null ? "PLAINTEXT" : "authenticated and encrypted with " + c.secretFile());
         channel.connect(c.name());
         scheduler.scheduleWithFixedDelay(this::flushRoutes, ROUTE_FLUSH_MILLIS, ROUTE_FLUSH_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -157,6 +192,16 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
         return sender.dropped();
     }
 
+    /** Frames queued for {@code node} now (see {@link PeerSender}). */
+    public int queuedFor(String node) {
+        return sender.queued(node);
+    }
+
+    /** This node's JGroups address (for diagnostics, and for tests that play a hostile peer). */
+    public Address address() {
+        return channel.getAddress();
+    }
+
     /** Whether {@code node} announced a route for exactly {@code filter} (for tests and the admin view). */
     public boolean hasRemoteRoute(String node, String filter) {
         return remote.has(node, filter);
@@ -182,29 +227,24 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
     @Override
     public void forward(String node, PublishMessage message) {
-        Address a = addressByName.get(node);
-        if (a != null) {
-            sender.sendForward(a, new ClusterFrame.Forward(message));
-        }
+        sender.sendForward(node, addressByName.get(node), new ClusterFrame.Forward(message));
     }
 
     @Override
     public void forwardShared(String node, String groupKey, PublishMessage message) {
-        Address a = addressByName.get(node);
-        if (a != null) {
-            sender.sendForward(a, new ClusterFrame.ForwardShared(groupKey, message));
-        }
+        sender.sendForward(node, addressByName.get(node), new ClusterFrame.ForwardShared(groupKey, message));
     }
 
     @Override
     public void replicateRetained(PublishMessage message) {
         ClusterFrame frame = new ClusterFrame.RetainedPut(message);
         for (String node : otherMembers()) {
-            Address a = addressByName.get(node);
-            if (a != null) {
-                sender.send(a, frame);
-            }
+            sendTo(node, frame);
         }
+    }
+
+    private void sendTo(String node, ClusterFrame frame) {
+        sender.send(node, addressByName.get(node), frame);
     }
 
     @Override
@@ -228,7 +268,17 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
     // ------------------------------------------------------------------ receiving
 
     private void onMessage(Message msg) {
+        if (msg.getDest() == null) {
+            // PeerSender only sends to one node at a time: a batch sent to everyone is not from a FleetMQ node.
+            LOG.warn("batch sent to all members by {} dropped: nodes only send to one node", msg.getSrc());
+            return;
+        }
         String from = nameOf(msg.getSrc());
+        if (!bind(from, msg.getSrc())) {
+            LOG.warn("batch from {} dropped: node name '{}' belongs to another member ({})", msg.getSrc(), from,
+                    addressByName.get(from));
+            return;
+        }
         try {
             ClusterCodec.decode(msg.getArray(), msg.getOffset(), msg.getLength(), nanoClock.getAsLong(),
                     frame -> dispatch(from, msg.getSrc(), frame));
@@ -260,13 +310,30 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
             handover.onRelay(r);
         } else if (frame instanceof ClusterFrame.SessionHandoff h) {
             LOG.info("client={} session handed over by draining node {}", h.session().clientId(), from);
-            handover.adopt(h.session(), from);
+            if (!handover.adopt(h.session(), from)) {
+                handover.mergeLate(h.session(), from);
+            }
         } else if (frame instanceof ClusterFrame.SessionAdopted a) {
             handover.onAdopted(from, a.clientId());
         } else if (frame instanceof ClusterFrame.Hello h) {
-            addressByName.put(h.nodeName(), src);
-            peerVersions.put(h.nodeName(), h.protocolVersion());
+            if (!h.nodeName().equals(from)) {
+                // Names are identities (routes, sessions, claims are keyed by them): a member cannot take another's.
+                LOG.warn("Hello from member {} claiming the node name '{}' refused", from, h.nodeName());
+                return;
+            }
+            peerVersions.put(from, h.protocolVersion());
         }
+    }
+
+    /**
+     * Binds a node name to the member's address on first sight; afterwards only that address speaks for the name,
+     * until it leaves the view. A second member using the same JGroups name (nodeName must be unique) is refused.
+     *
+     * @return whether {@code address} holds {@code name}
+     */
+    private boolean bind(String name, Address address) {
+        Address holder = addressByName.putIfAbsent(name, address);
+        return holder == null || holder.equals(address);
     }
 
     private String nameOf(Address a) {
@@ -278,16 +345,29 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
 
     private void onView(View view) {
         Set<String> before = new HashSet<>(members);
+        // A name whose holder left the view is free again (a node restarted under the same name).
+        addressByName.entrySet().removeIf(e -> !view.containsMember(e.getValue()));
         List<String> now = new ArrayList<>();
+        Set<String> rebound = new HashSet<>();
         for (Address a : view.getMembers()) {
             String n = nameOf(a);
-            now.add(n);
+            Address holder = addressByName.get(n);
+            if (now.contains(n) || (holder != null && !holder.equals(a) && view.containsMember(holder))) {
+                // Oldest first: the earlier member keeps the name, the impostor is ignored (not routed to, not heard).
+                LOG.warn("member {} uses the node name '{}' of member {}: ignored", a, n, holder);
+                continue;
+            }
+            if (holder == null && before.contains(n)) {
+                rebound.add(n); // same name, new incarnation: it needs our routes again
+            }
             addressByName.put(n, a);
+            now.add(n);
         }
+        sender.retainOnly(view.getMembers());
         boolean merge = view instanceof MergeView;
         List<String> joinedNodes = new ArrayList<>();
         for (String n : now) {
-            if (!n.equals(localName) && (merge || !before.contains(n))) {
+            if (!n.equals(localName) && (merge || !before.contains(n) || rebound.contains(n))) {
                 joinedNodes.add(n);
             }
         }
@@ -299,7 +379,6 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
         }
         members = Collections.unmodifiableList(now);
         for (String n : left) {
-            addressByName.remove(n);
             peerVersions.remove(n);
             remote.removeNode(n);
             handover.memberLeft(n);
@@ -314,11 +393,10 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
         boolean giveRetained = merge || isOldestOf(before);
         List<PublishMessage> retained = giveRetained ? router.retained().match("#") : List.of();
         for (String n : joinedNodes) {
-            Address a = addressByName.get(n);
-            sender.send(a, new ClusterFrame.Hello(ClusterCodec.VERSION, localName));
-            sender.send(a, new ClusterFrame.RouteSnapshot(routes));
+            sendTo(n, new ClusterFrame.Hello(ClusterCodec.VERSION, localName));
+            sendTo(n, new ClusterFrame.RouteSnapshot(routes));
             for (PublishMessage m : retained) {
-                sender.send(a, new ClusterFrame.RetainedPut(m));
+                sendTo(n, new ClusterFrame.RetainedPut(m));
             }
         }
     }
@@ -339,10 +417,7 @@ public final class ClusterNode implements ClusterRouting, AutoCloseable {
                 return;
             }
             for (String node : otherMembers()) {
-                Address a = addressByName.get(node);
-                if (a != null) {
-                    sender.send(a, delta);
-                }
+                sendTo(node, delta);
             }
         } catch (RuntimeException e) {
             LOG.warn("route flush failed: {}", e.toString());

@@ -2,11 +2,13 @@ package io.fleetmq.broker.cluster;
 
 import io.fleetmq.broker.config.ClusterConfig;
 import org.jgroups.JChannel;
+import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.SERIALIZE;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UFC;
@@ -29,15 +31,35 @@ import java.util.List;
  * Service); MERGE3 to heal partitions; FD_SOCK2 (a killed process is noticed at once) plus FD_ALL3 heartbeats
  * (a hung or unreachable node is dropped after {@code nodeLossTimeout}); reliable ordered delivery (NAKACK2,
  * UNICAST3) and credit-based flow control (UFC/MFC), which is what blocks a sender when a receiver falls behind.
+ * <p>
+ * With a {@link ClusterSecret}, the trust boundary sits directly on the transport: {@code SERIALIZE} turns every
+ * message (headers, source and destination included) into a payload and {@link AeadSymEncrypt} seals it with
+ * AES-256-GCM, so discovery, failure detection, membership and FleetMQ's own frames are all encrypted and
+ * authenticated, and anything not sealed with the cluster's key is dropped before any protocol reads it. AUTH (just
+ * below GMS) additionally makes the coordinator check a join proof ({@link SecretProofToken}) on every JOIN and MERGE.
+ * Outside the seal are only TCP's connection preamble (a JGroups address), which a stranger can send but which
+ * admits nothing, and FD_SOCK2's own liveness port ({@code port} + 100).
  */
-final class JGroupsStack {
+public final class JGroupsStack {
     private JGroupsStack() {
     }
 
-    static JChannel create(ClusterConfig config) throws Exception {
+    /**
+     * @param secret the cluster's secret, or null for a plaintext cluster (allowed on loopback only; see
+     *               {@link ClusterSecret#forConfig})
+     */
+    public static JChannel create(ClusterConfig config, ClusterSecret secret) throws Exception {
         InetAddress bind = InetAddress.getByName(config.bind());
         List<Protocol> stack = new ArrayList<>();
-        stack.add(new TCP().setBindAddress(bind).setBindPort(config.port()).setPortRange(0));
+        // Non-blocking sends: each connection gets its own send queue and thread, so a peer that stops reading
+        // fills only its own queue (JGroups retransmits what overflowed) instead of blocking the one bundler thread
+        // that sends to every peer. PeerSender does the same one level up.
+        TCP tcp = new TCP().nonBlockingSends(true);
+        stack.add(tcp.setBindAddress(bind).setBindPort(config.port()).setPortRange(0));
+        if (secret != null) {
+            stack.add(new AeadSymEncrypt(secret.encryptionKey()));
+            stack.add(new SERIALIZE());
+        }
         if (!config.dnsQuery().isEmpty()) {
             // DNS_PING probes every address the name resolves to on the transport port.
             stack.add(new DNS_PING().setDNSQuery(config.dnsQuery()));
@@ -62,6 +84,9 @@ final class JGroupsStack {
         stack.add(new NAKACK2());
         stack.add(new UNICAST3());
         stack.add(new STABLE());
+        if (secret != null) {
+            stack.add(new AUTH().setAuthToken(new SecretProofToken(secret.joinProof())));
+        }
         stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000));
         stack.add(new UFC());
         stack.add(new MFC());

@@ -30,6 +30,8 @@ final class SessionHandover implements ClientRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHandover.class);
     /** How long messages for a moved session are relayed: far longer than route convergence (tens of ms). */
     static final Duration RELAY_GRACE = Duration.ofSeconds(3);
+    /** How long after its timeout a claim still accepts the session from a node it asked (then merged, not lost). */
+    static final Duration LATE_REPLY_GRACE = Duration.ofMinutes(5);
 
     /** What the cluster node provides: membership and the way out. */
     interface Peers {
@@ -47,6 +49,8 @@ final class SessionHandover implements ClientRegistry {
     private final Duration takeoverTimeout;
     private final AtomicLong nextRequestId = new AtomicLong(1);
     private final Map<Long, PendingClaim> pending = new ConcurrentHashMap<>();
+    /** Claims that timed out, by request id: a session their nodes still send is merged, not dropped. */
+    private final Map<Long, PendingClaim> timedOut = new ConcurrentHashMap<>();
     /** Client id -> node its session moved to, while routes converge. */
     private final Map<String, String> movedTo = new ConcurrentHashMap<>();
     /** Client ids whose new home confirmed the adoption (see {@link ClusterFrame.SessionAdopted}). */
@@ -57,6 +61,8 @@ final class SessionHandover implements ClientRegistry {
         /** One entry per request still unanswered (a node may be asked twice when the session moved on). */
         final List<String> awaiting;
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Replies from nodes not (yet) awaited: a node the session moved to may answer before the node that says so. */
+        final Map<String, ClusterFrame.ClaimReply> early = new java.util.HashMap<>();
         boolean gotSession;
 
         PendingClaim(String clientId, List<String> awaiting) {
@@ -97,9 +103,12 @@ final class SessionHandover implements ClientRegistry {
             PendingClaim p = pending.remove(id);
             if (p != null) {
                 synchronized (p) {
-                    LOG.warn("client={} takeover: no answer from {} within {} ms; continuing without them",
-                            clientId, p.awaiting, takeoverTimeout.toMillis());
+                    LOG.warn("client={} takeover: no answer from {} within {} ms; continuing without them (a session "
+                            + "they send later is merged into the client's)", clientId, p.awaiting,
+                            takeoverTimeout.toMillis());
                 }
+                timedOut.put(id, p);
+                timers.schedule(() -> timedOut.remove(id), LATE_REPLY_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 p.done.complete(null);
             }
         }, takeoverTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -148,30 +157,57 @@ final class SessionHandover implements ClientRegistry {
         }
     }
 
-    /** Answer to our claim; runs before any relayed message from the same node (per-node FIFO). */
+    /**
+     * Answer to our claim; runs before any relayed message from the same node (per-node FIFO). Accepted only for a
+     * claim this node made, for the same client, from a node that claim asked (or that a asked node passed it on
+     * to): a reply from any other member, or for a claim never made, is refused and cannot install a session here.
+     */
     void onClaimReply(String from, ClusterFrame.ClaimReply reply) {
         PendingClaim claim = pending.get(reply.requestId());
         LOG.debug("client={} claim {} answered by {}: session {}, moved to '{}', pending {}", reply.clientId(),
                 reply.requestId(), from, reply.session() != null, reply.movedTo(),
                 claim == null ? "none" : claim.awaiting);
-        if (reply.session() != null) {
-            adopt(reply.session(), from);
-        }
         if (claim == null) {
-            if (reply.session() != null) {
-                LOG.warn("client={} session from node {} arrived after the takeover timeout", reply.clientId(), from);
-            }
+            onLateReply(from, reply);
             return;
         }
+        if (!claim.clientId.equals(reply.clientId())
+                || (reply.session() != null && !reply.clientId().equals(reply.session().clientId()))) {
+            LOG.warn("client={} claim reply from node {} for request {} refused: that request claimed client {}",
+                    reply.clientId(), from, reply.requestId(), claim.clientId);
+            return;
+        }
+        List<ClusterFrame.ClaimReply> toProcess = new ArrayList<>();
         boolean complete;
         synchronized (claim) {
+            if (!claim.awaiting.contains(from)) {
+                if (claim.early.size() < peers.otherMembers().size()) {
+                    claim.early.put(from, reply); // accepted only if an asked node names it (movedTo) in time
+                }
+                return;
+            }
+            claim.awaiting.remove(from);
+            toProcess.add(reply);
             claim.gotSession |= reply.session() != null;
             if (!claim.gotSession && !reply.movedTo().isEmpty() && !reply.movedTo().equals(peers.localName())) {
                 // The session moved on a moment ago; the node that moved it passed our request on: await the answer.
-                claim.awaiting.add(reply.movedTo());
+                ClusterFrame.ClaimReply already = claim.early.remove(reply.movedTo());
+                if (already != null) {
+                    toProcess.add(already);
+                    claim.gotSession |= already.session() != null;
+                } else {
+                    claim.awaiting.add(reply.movedTo());
+                }
             }
-            claim.awaiting.remove(from);
             complete = claim.awaiting.isEmpty();
+        }
+        for (ClusterFrame.ClaimReply r : toProcess) {
+            if (r.session() != null) {
+                String sender = r == reply ? from : reply.movedTo();
+                if (!adopt(r.session(), sender)) {
+                    mergeLate(r.session(), sender);
+                }
+            }
         }
         if (complete && pending.remove(reply.requestId()) != null) {
             claim.done.complete(null);
@@ -186,8 +222,72 @@ final class SessionHandover implements ClientRegistry {
         }
     }
 
-    /** Installs a session from another node, with its subscriptions (which become routes here). */
-    void adopt(SessionState state, String from) {
+    /**
+     * A reply after the takeover timeout: the client got a new session meanwhile (or is about to). The late session
+     * is not dropped: its messages are merged into the client's current session, or, when the client has none here,
+     * it is installed as it is.
+     */
+    private void onLateReply(String from, ClusterFrame.ClaimReply reply) {
+        PendingClaim claim = timedOut.get(reply.requestId());
+        boolean expected;
+        if (claim == null) {
+            expected = false;
+        } else {
+            synchronized (claim) {
+                expected = claim.clientId.equals(reply.clientId()) && claim.awaiting.remove(from);
+            }
+        }
+        if (!expected) {
+            LOG.warn("client={} claim reply from node {} for request {} refused: this node is not awaiting it",
+                    reply.clientId(), from, reply.requestId());
+            return;
+        }
+        if (reply.session() == null || !reply.clientId().equals(reply.session().clientId())) {
+            return;
+        }
+        mergeLate(reply.session(), from);
+    }
+
+    /** Installs a late session, or moves its messages into the session the client has here now. */
+    void mergeLate(SessionState late, String from) {
+        String clientId = late.clientId();
+        if (sessions.store().get(clientId) == null && adopt(late, from)) {
+            return; // the client has no session here (yet): the late one is installed as it was
+        }
+        Session current = sessions.store().get(clientId);
+        if (current == null) {
+            LOG.warn("client={} late session from node {} could not be merged: the client's session ended meanwhile",
+                    clientId, from);
+            return;
+        }
+        for (SessionState.Inflight i : late.inflight()) {
+            current.deliver(i.message());
+        }
+        for (OutboundMessage m : late.queued()) {
+            current.deliver(m);
+        }
+        // Filters the client subscribed to again keep their new options; the others come back.
+        Set<String> filters = new java.util.HashSet<>();
+        for (Subscription sub : registry.subscriptionsOf(clientId)) {
+            filters.add(sub.topicFilter());
+        }
+        for (Subscription sub : late.subscriptions()) {
+            if (filters.add(sub.topicFilter())) {
+                registry.subscribe(clientId, sub);
+            }
+        }
+        LOG.warn("client={} session from node {} arrived after the takeover timeout: merged into the current "
+                + "session ({} inflight and {} queued messages, {} subscriptions)", clientId, from,
+                late.inflight().size(), late.queued().size(), late.subscriptions().size());
+        peers.send(from, new ClusterFrame.SessionAdopted(clientId));
+    }
+
+    /**
+     * Installs a session from another node, with its subscriptions (which become routes here).
+     *
+     * @return false when the client is connected here already (the session was not installed)
+     */
+    boolean adopt(SessionState state, String from) {
         movedTo.remove(state.clientId());
         adoptionConfirmed.remove(state.clientId());
         boolean installed = sessions.adopt(state, st -> {
@@ -196,11 +296,12 @@ final class SessionHandover implements ClientRegistry {
             }
         });
         if (!installed) {
-            LOG.warn("client={} session from node {} ignored: the client is already connected here",
+            LOG.warn("client={} session from node {} not installed: the client is already connected here",
                     state.clientId(), from);
-            return;
+            return false;
         }
         peers.send(from, new ClusterFrame.SessionAdopted(state.clientId()));
+        return true;
     }
 
     /** The new home of a session we handed over installed it. */

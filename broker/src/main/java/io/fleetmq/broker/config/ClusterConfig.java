@@ -17,10 +17,12 @@ import java.util.List;
  * @param takeoverTimeout  how long a CONNECT waits for other nodes to hand over the client's session
  * @param drainRate        clients per second told to move to another node while this node drains
  * @param drainTimeout     upper bound for a whole drain (disconnect everyone, hand over sessions) on SIGTERM
+ * @param secretFile       file with the cluster's shared secret (empty for none: only allowed on a loopback bind);
+ *                         node-to-node traffic is authenticated and encrypted with keys derived from it
  */
 public record ClusterConfig(boolean enabled, String name, String bind, int port, List<String> seeds,
                             String dnsQuery, Duration nodeLossTimeout, Duration takeoverTimeout, int drainRate,
-                            Duration drainTimeout) {
+                            Duration drainTimeout, String secretFile) {
 
     public ClusterConfig {
         seeds = List.copyOf(seeds);
@@ -28,11 +30,11 @@ public record ClusterConfig(boolean enabled, String name, String bind, int port,
 
     public static ClusterConfig defaults() {
         return new ClusterConfig(false, "fleetmq", "127.0.0.1", 7800, List.of(), "", Duration.ofSeconds(10),
-                Duration.ofSeconds(3), 500, Duration.ofSeconds(60));
+                Duration.ofSeconds(3), 500, Duration.ofSeconds(60), "");
     }
 
     public ClusterConfig withSeeds(String bindAddress, int bindPort, List<String> seedList) {
         return new ClusterConfig(true, name, bindAddress, bindPort, seedList, dnsQuery, nodeLossTimeout,
-                takeoverTimeout, drainRate, drainTimeout);
+                takeoverTimeout, drainRate, drainTimeout, secretFile);
     }
 }

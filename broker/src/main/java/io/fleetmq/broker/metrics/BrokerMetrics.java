@@ -7,6 +7,7 @@ import io.fleetmq.broker.session.SessionStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -135,6 +136,26 @@ public final class BrokerMetrics implements AutoCloseable {
         }
         Gauge.builder(metric.meterName(), value, v -> (double) v.getAsLong())
                 .description(metric.description()).tags(tags).strongReference(true).register(registry);
+    }
+
+    /**
+     * Registers one cluster peer's send queue series ({@link Metric#CLUSTER_PEER_QUEUED},
+     * {@link Metric#CLUSTER_PEER_FORWARDS_DROPPED}) tagged {@code peer}.
+     *
+     * @return removes both series again (the peer left); hold it, it also keeps the suppliers reachable
+     */
+    public Runnable clusterPeer(String peer, LongSupplier queued, LongSupplier dropped) {
+        Tags tags = Tags.of("peer", peer);
+        Meter gauge = Gauge.builder(Metric.CLUSTER_PEER_QUEUED.meterName(), queued, v -> (double) v.getAsLong())
+                .description(Metric.CLUSTER_PEER_QUEUED.description()).tags(tags).strongReference(true)
+                .register(registry);
+        Meter counter = FunctionCounter.builder(Metric.CLUSTER_PEER_FORWARDS_DROPPED.meterName(), dropped,
+                        v -> (double) v.getAsLong())
+                .description(Metric.CLUSTER_PEER_FORWARDS_DROPPED.description()).tags(tags).register(registry);
+        return () -> {
+            registry.remove(gauge);
+            registry.remove(counter);
+        };
     }
 
     private void counter(Metric metric, Tags tags, LongAdder adder) {

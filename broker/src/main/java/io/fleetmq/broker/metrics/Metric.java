@@ -108,7 +108,15 @@ public enum Metric {
             "— (EMQX reports uptime in its node API, not as a metric)"),
     CLUSTER_MEMBERS("fleetmq_cluster_members", Kind.GAUGE, List.of(),
             "Nodes in this node's current cluster view, itself included (1 when clustering is off).",
-            "emqx_cluster_nodes_running");
+            "emqx_cluster_nodes_running"),
+    CLUSTER_PEER_QUEUED("fleetmq_cluster_peer_queued_frames", Kind.GAUGE, List.of("peer"),
+            "Frames waiting in this node's send queue for one other node (a series per peer, while it is a member); "
+                    + "a queue that keeps growing is a slow or stalled peer, and it holds up only its own queue.",
+            "— (EMQX exports no per-peer send queue)"),
+    CLUSTER_PEER_FORWARDS_DROPPED("fleetmq_cluster_peer_forwards_dropped_total", Kind.COUNTER, List.of("peer"),
+            "Publishes not forwarded to one other node because its send queue held 100 000 publishes already "
+                    + "(control frames such as routes and sessions are never dropped).",
+            "— (EMQX exports no per-peer drop count)");
 
     /** How the metric is exported. */
     public enum Kind { COUNTER, GAUGE, HISTOGRAM }

@@ -14,7 +14,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -124,6 +126,51 @@ class LocalClusterCommandTest {
         err.getBuffer().setLength(0);
         assertThat(run(concat(where, "status"))).isEqualTo(1);
         assertThat(err.toString()).contains("no local cluster in " + dir);
+    }
+
+    @Test
+    void upGivesTheClusterAnOwnerOnlySecretThatEveryNodeUsesAndASecondUpReusesIt() throws Exception {
+        assumeTrue(haproxyInstalled(), "haproxy is not installed (apt-get install haproxy); .ci/run installs it");
+        Path secret = dir.resolve("cluster.secret");
+        String first = null;
+        for (int round = 1; round <= 2; round++) {
+            int base = freeRange(7);
+            String[] where = {"cluster", "--dir", dir.toString()};
+            out.getBuffer().setLength(0);
+            try {
+                int up = run(concat(where, "up", "--nodes", "2", "--port", Integer.toString(base),
+                        "--node-base-port", Integer.toString(base + 1), "--cluster-base-port",
+                        Integer.toString(base + 3), "--http-base-port", Integer.toString(base + 5)));
+                assertThat(up).as("up #%d: %s%s", round, out, err).isZero();
+                assertThat(out.toString()).contains("cluster secret: " + secret + " ("
+                        + (round == 1 ? "new" : "reused"));
+                assertThat(Files.getPosixFilePermissions(secret))
+                        .containsExactlyInAnyOrderElementsOf(PosixFilePermissions.fromString("rw-------"));
+                String content = Files.readString(secret, StandardCharsets.US_ASCII).strip();
+                assertThat(Base64.getDecoder().decode(content)).as("48 random bytes").hasSize(48);
+                if (first == null) {
+                    first = content;
+                } else {
+                    assertThat(content).as("the second up reuses the secret").isEqualTo(first);
+                }
+                // Each node was given the secret, and none runs in plaintext (that would be a WARN in its log).
+                java.util.Properties state = new java.util.Properties();
+                try (var in = Files.newBufferedReader(dir.resolve("cluster.properties"))) {
+                    state.load(in);
+                }
+                for (int n = 1; n <= 2; n++) {
+                    String cmdline = Files.readString(Path.of("/proc", state.getProperty("node." + n + ".pid"),
+                            "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
+                    assertThat(cmdline).as("node-%d command line", n)
+                            .contains("cluster.secretFile=" + secret.toAbsolutePath());
+                    assertThat(Files.readString(dir.resolve("node-" + n + ".log"), StandardCharsets.UTF_8))
+                            .as("node-%d log", n).doesNotContain("cluster.secretFile not set");
+                }
+            } finally {
+                assertThat(run(concat(where, "down"))).as("down: %s%s", out, err).isZero();
+            }
+        }
+        assertThat(Files.exists(secret)).as("down keeps the secret for the next up").isTrue();
     }
 
     @Test

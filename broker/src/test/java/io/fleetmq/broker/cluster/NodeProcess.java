@@ -68,6 +68,8 @@ public final class NodeProcess implements BrokerEndpoint, AutoCloseable {
                 "--set", "cluster.enabled=true",
                 "--set", "cluster.port=" + ports.cluster(),
                 "--set", "cluster.seeds=" + String.join(",", seeds),
+                // As in production: node-to-node traffic authenticated and encrypted with the cluster's secret.
+                "--set", "cluster.secretFile=" + secretFile(dir),
                 "--set", "sys.interval=1s",
                 "--set", "http.port=0"));
         for (String s : extraSets) {
@@ -80,6 +82,18 @@ public final class NodeProcess implements BrokerEndpoint, AutoCloseable {
         NodeProcess node = new NodeProcess(name, ports.mqtt(), ports.cluster(), log, pb.start());
         node.awaitLog(l -> l.contains("started (config"), Duration.ofSeconds(30));
         return node;
+    }
+
+    /** The secret of the cluster whose nodes log to {@code dir}: made once (48 random bytes, base64), then reused. */
+    static synchronized Path secretFile(Path dir) throws IOException {
+        Path file = dir.resolve("cluster.secret");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[48];
+            new java.security.SecureRandom().nextBytes(random);
+            Files.writeString(file, java.util.Base64.getEncoder().encodeToString(random) + "\n",
+                    StandardCharsets.US_ASCII);
+        }
+        return file;
     }
 
     private static String mainLogbackConfig() {
@@ -181,6 +195,23 @@ public final class NodeProcess implements BrokerEndpoint, AutoCloseable {
             throw new AssertionError("node " + name + " did not exit within " + timeout + " after SIGTERM");
         }
         return process.exitValue();
+    }
+
+    /** A real SIGSTOP: the node is frozen (a long GC pause, an overloaded host) until {@link #resume()}. */
+    void suspend() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #suspend()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     boolean isAlive() {

@@ -43,7 +43,8 @@ class ConfigSchemaTest {
                 "sys.enabled", "sys.interval",
                 "shutdown.gracePeriod",
                 "transport.nativeEpoll", "transport.ioThreads",
-                "cluster.enabled", "cluster.name", "cluster.bind", "cluster.port", "cluster.seeds", "cluster.dnsQuery",
+                "cluster.enabled", "cluster.name", "cluster.bind", "cluster.port", "cluster.secretFile",
+                "cluster.seeds", "cluster.dnsQuery",
                 "cluster.nodeLossTimeout", "cluster.takeoverTimeout", "cluster.drainRate", "cluster.drainTimeout",
                 "http.enabled", "http.bind", "http.port", "http.adminToken",
                 "log.format");

@@ -61,6 +61,9 @@ public final class LocalClusterManager {
             checkFree(spec.httpBasePort() + i, "node-" + (i + 1) + "'s HTTP port (--http-base-port)");
         }
         Files.createDirectories(dir);
+        LocalClusterSecret.Secret secret = LocalClusterSecret.ensure(dir);
+        out.printf("cluster secret: %s (%s, mode 0600; every node authenticates and encrypts with it)%n",
+                secret.file(), secret.created() ? "new" : "reused");
         List<String> seeds = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < spec.nodes(); i++) {
@@ -71,7 +74,7 @@ public final class LocalClusterManager {
         long haproxyPid = 0;
         try {
             for (int i = 0; i < spec.nodes(); i++) {
-                started.add(startNode(spec, names.get(i), i, seeds));
+                started.add(startNode(spec, names.get(i), i, seeds, secret.file()));
                 out.printf("started %s (pid %d): MQTT %s:%d, cluster port %d, http://%s:%d/readyz, log %s%n",
                         names.get(i), started.get(i).pid(), HOST, started.get(i).mqttPort(),
                         started.get(i).clusterPort(), HOST, started.get(i).httpPort(), started.get(i).log());
@@ -150,7 +153,7 @@ public final class LocalClusterManager {
         return s;
     }
 
-    private LocalClusterState.Node startNode(Spec spec, String name, int index, List<String> seeds)
+    private LocalClusterState.Node startNode(Spec spec, String name, int index, List<String> seeds, Path secret)
             throws IOException {
         int mqttPort = spec.nodeBasePort() + index;
         int clusterPort = spec.clusterBasePort() + index;
@@ -169,7 +172,8 @@ public final class LocalClusterManager {
         }
         for (String set : List.of("nodeName=" + name, "listeners.tcp.bind=" + HOST,
                 "listeners.tcp.port=" + mqttPort, "cluster.enabled=true", "cluster.bind=" + HOST,
-                "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds), "sys.interval=2s",
+                "cluster.port=" + clusterPort, "cluster.seeds=" + String.join(",", seeds),
+                "cluster.secretFile=" + secret.toAbsolutePath(), "sys.interval=2s",
                 "http.bind=" + HOST, "http.port=" + httpPort,
                 // HAProxy sends PROXY protocol v2, as the AWS NLB does: nodes see and log the real client address.
                 "listeners.tcp.proxyProtocol=" + spec.proxyProtocol())) {
