@@ -13,6 +13,8 @@
 #                here; the pipeline uses gate.yaml); when BENCH_ENDPOINT is unset, against a local cluster this script
 #                starts (./fleetmq cluster up, ports LOCAL_CLUSTER_PORT, LOCAL_NODE_BASE_PORT, LOCAL_CLUSTER_BASE_PORT,
 #                LOCAL_HTTP_BASE_PORT, defaults as `cluster up`) and stops afterwards
+#   pods         the synthesized broker pods run here from the templates: runc, network namespaces, dnsmasq, HAProxy
+#                as the NLB (cdk-app BrokerPodsOnRuncTest; needs root)
 #   all          test, synth, image-build, bench-gate in that order (the pipeline's order), stopping at the first failure
 # Steps that need AWS (credentials in the environment), refused otherwise:
 #   ami-build, record, promote
@@ -22,7 +24,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 usage() {
-  echo "usage: pipelines/run-local.sh [--dry-run] STEP   (steps: test synth image-build bench-gate all; with AWS: ami-build record promote)" >&2
+  echo "usage: pipelines/run-local.sh [--dry-run] STEP   (steps: test synth image-build bench-gate pods all; with AWS: ami-build record promote)" >&2
 }
 
 if [[ "${1:-}" == "--dry-run" ]]; then
@@ -86,7 +88,7 @@ run_step() {
   local name="$1"
   echo "== pipelines/run-local.sh: $name" >&2
   case "$name" in
-    test|synth)
+    test|synth|pods)
       "$here/steps/$name.sh"
       ;;
     image-build)

@@ -45,8 +45,9 @@ public record FleetMqStacks(NetworkStack network, ClusterStack cluster, BrokerWo
                         "EKS cluster, golden-AMI node groups, load balancer controller, cluster autoscaler"),
                 new ClusterStackProps(network.vpc(), clusterName, env.nodes()));
         BrokerWorkloadStack broker = new BrokerWorkloadStack(scope, prefix + "Broker",
-                props(awsEnv, prefix + "Broker", "broker StatefulSet, discovery Service, NLB Service, PDB"),
-                new BrokerWorkloadStackProps(cluster.cluster(), env.name(), nlbName, env.broker()));
+                props(awsEnv, prefix + "Broker", "broker StatefulSet, discovery Service, NLB Service, PDB, secrets"),
+                new BrokerWorkloadStackProps(cluster.cluster(), env.name(), nlbName, env.broker(),
+                        env.network().cidr()));
         ObservabilityStack observability = new ObservabilityStack(scope, prefix + "Observability",
                 props(awsEnv, prefix + "Observability", "managed Prometheus, collector, container logs, alarms"),
                 new ObservabilityStackProps(cluster.cluster(), env.name(), nlbName, broker.endpoint(), env.alarms()));

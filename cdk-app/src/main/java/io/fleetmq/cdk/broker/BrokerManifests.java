@@ -18,8 +18,10 @@ import static io.fleetmq.cdk.contract.BrokerContract.*;
  * @param image     full image reference, always {@code repository@sha256:...} (a digest, never a tag)
  * @param nlbName   name of the NLB the AWS Load Balancer Controller creates (also how alarms find it)
  * @param envName   environment name, tagged onto AWS resources the controller creates
+ * @param vpcCidr   the VPC's range: where the NLB's addresses (and the nodes' kubelets) are
  */
-public record BrokerManifests(String image, EnvironmentConfig.Broker broker, String nlbName, String envName) {
+public record BrokerManifests(String image, EnvironmentConfig.Broker broker, String nlbName, String envName,
+                              String vpcCidr) {
 
     /** Seconds a TCP connection may be idle before the kernel probes it: frees a dead device's socket sooner than 2 h. */
     static final String TCP_KEEPALIVE_SECONDS = "300";
@@ -35,7 +37,8 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
         a.put(p + "name", nlbName);
         // Pod IPs as targets: no extra kube-proxy hop, and the pod readiness gate ties rollouts to NLB health.
         a.put(p + "nlb-target-type", "ip");
-        // The broker reads the client's real address from the PROXY v2 header (listeners.tcp.proxyProtocol).
+        // TLS passes through to the broker (mTLS ends there); the device's address comes in a PROXY v2 header
+        // (listeners.tls.proxyProtocol, believed only from the VPC's addresses).
         a.put(p + "proxy-protocol", "*");
         // Devices resolve one DNS name; any node in any zone may serve them.
         a.put(p + "attributes", "load_balancing.cross_zone.enabled=true");
@@ -47,35 +50,15 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
         a.put(p + "healthcheck-healthy-threshold", "2");
         a.put(p + "healthcheck-unhealthy-threshold", "2");
         // Existing flows may run while the pod drains; the broker closes them itself, so no forced reset.
+        // Client IP preservation off (stated: the NetworkPolicy admits 8883 from the VPC's range, the NLB's addresses).
         a.put(p + "target-group-attributes", "deregistration_delay.timeout_seconds=" + TERMINATION_GRACE_SECONDS
-                + ",deregistration_delay.connection_termination.enabled=false");
+                + ",deregistration_delay.connection_termination.enabled=false,preserve_client_ip.enabled=false");
         a.put(p + "additional-resource-tags", "fleetmq:environment=" + envName);
         return a;
     }
 
-    /** The node configuration file; checked in tests by the broker's own {@code ConfigLoader}. */
-    public String configYaml() {
-        return String.join("\n",
-                "# Rendered by the FleetMQ CDK app. Cluster, HTTP and TLS settings come from FLEETMQ_* variables",
-                "# on the StatefulSet (they depend on the pod and the Service names).",
-                "listeners:",
-                "  tcp:",
-                "    bind: 0.0.0.0",
-                "    port: " + MQTT_PORT,
-                "transport:",
-                "  nativeEpoll: true",
-                "shutdown:",
-                // After the drain (FLEETMQ_CLUSTER_DRAIN_TIMEOUT) only stragglers are left to flush and close.
-                "  gracePeriod: " + SHUTDOWN_GRACE_SECONDS + "s",
-                "auth:",
-                // No authentication backend exists in the broker yet (its own issue); until then access is limited by
-                // the NLB's security group and TLS on 8883.
-                "  allowAnonymous: true",
-                "");
-    }
-
     public List<Map<String, Object>> all() {
-        return List.of(namespace(), serviceAccount(), configMap(), discoveryService(), nlbService(),
+        return List.of(namespace(), serviceAccount(), discoveryService(), nlbService(), networkPolicy(),
                 statefulSet(), podDisruptionBudget());
     }
 
@@ -93,12 +76,6 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
         // The broker never calls the Kubernetes API (discovery is DNS), so it gets no token.
         sa.put("automountServiceAccountToken", false);
         return sa;
-    }
-
-    public Map<String, Object> configMap() {
-        Map<String, Object> cm = object("v1", "ConfigMap", CONFIG_MAP, NAMESPACE, labels(), null);
-        cm.put("data", m(CONFIG_FILE_NAME, configYaml()));
-        return cm;
     }
 
     public Map<String, Object> discoveryService() {
@@ -121,9 +98,26 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 // Applied by the controller to the NLB's security group: which networks devices may connect from.
                 "loadBalancerSourceRanges", broker.clientCidrs(),
                 "selector", selector(),
+                // MQTT over TLS only: plain 1883 is never on the internet-facing NLB.
                 "ports", List.of(
-                        m("name", "mqtt", "port", MQTT_PORT, "targetPort", MQTT_PORT, "protocol", "TCP"),
                         m("name", "mqtts", "port", MQTT_TLS_PORT, "targetPort", MQTT_TLS_PORT, "protocol", "TCP"))));
+    }
+
+    /**
+     * Who may reach a broker pod, on which port: other broker pods on the cluster port (nothing else may try to join
+     * or talk JGroups), the VPC's addresses (NLB, kubelet probes, NLB health checks, the metrics collector) on 8883 and
+     * 8080. Enforced by the cluster's network policy engine (the VPC CNI's network policy agent).
+     */
+    public Map<String, Object> networkPolicy() {
+        return object("networking.k8s.io/v1", "NetworkPolicy", NETWORK_POLICY, NAMESPACE, labels(), m(
+                "podSelector", m("matchLabels", selector()),
+                "policyTypes", List.of("Ingress"),
+                "ingress", List.of(
+                        m("from", List.of(m("podSelector", m("matchLabels", selector()))),
+                                "ports", List.of(m("protocol", "TCP", "port", CLUSTER_PORT))),
+                        m("from", List.of(m("ipBlock", m("cidr", vpcCidr))),
+                                "ports", List.of(m("protocol", "TCP", "port", MQTT_TLS_PORT),
+                                        m("protocol", "TCP", "port", HTTP_PORT))))));
     }
 
     public Map<String, Object> podDisruptionBudget() {
@@ -156,17 +150,17 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 "sysctls", List.of(m("name", "net.ipv4.tcp_keepalive_time", "value", TCP_KEEPALIVE_SECONDS))));
         podSpec.put("containers", List.of(container()));
         podSpec.put("volumes", List.of(
-                m("name", "config", "projected", m(
-                        // One read-only tree: /etc/fleetmq/fleetmq.yaml from the ConfigMap, /etc/fleetmq/tls/* from
-                        // the Secret (a Secret mounted inside a ConfigMap mount would need a writable mount point).
+                m("name", "secrets", "projected", m(
+                        // One read-only tree of the synced Secrets, readable by the broker's group (fsGroup). Not
+                        // under /etc/fleetmq: the configuration the image's role rendered stays in place.
                         "defaultMode", 0440,
                         "sources", List.of(
-                                m("configMap", m("name", CONFIG_MAP,
-                                        "items", List.of(m("key", CONFIG_FILE_NAME, "path", CONFIG_FILE_NAME)))),
                                 m("secret", m("name", TLS_SECRET, "items", List.of(
                                         m("key", "tls.crt", "path", "tls/tls.crt"),
                                         m("key", "tls.key", "path", "tls/tls.key"),
-                                        m("key", "ca.crt", "path", "tls/ca.crt"))))))),
+                                        m("key", "ca.crt", "path", "tls/ca.crt")))),
+                                m("secret", m("name", CLUSTER_SECRET, "items", List.of(
+                                        m("key", CLUSTER_SECRET_KEY, "path", "cluster/secret"))))))),
                 m("name", "tmp", "emptyDir", m("sizeLimit", "256Mi"))));
 
         Map<String, Object> template = m(
@@ -191,28 +185,11 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
 
     private Map<String, Object> container() {
         List<Object> env = new ArrayList<>();
-        env.add(m("name", ENV_NODE_NAME, "valueFrom", m("fieldRef", m("fieldPath", "metadata.name"))));
-        env.add(m("name", ENV_CLUSTER_ENABLED, "value", "true"));
-        env.add(m("name", ENV_CLUSTER_NAME, "value", "fleetmq-" + envName));
-        // JGroups advertises this address to its peers, so it must be the pod's own IP.
-        env.add(m("name", ENV_CLUSTER_BIND, "valueFrom", m("fieldRef", m("fieldPath", "status.podIP"))));
-        env.add(m("name", ENV_CLUSTER_PORT, "value", String.valueOf(CLUSTER_PORT)));
-        // Non-empty: DNS discovery through the headless Service (instead of a static seed list).
-        env.add(m("name", ENV_CLUSTER_DNS_QUERY, "value", DISCOVERY_FQDN));
-        env.add(m("name", ENV_CLUSTER_DRAIN_RATE, "value",
-                String.valueOf(BrokerWorkload.drainRate(broker.targetConnectionsPerPod()))));
-        env.add(m("name", ENV_CLUSTER_DRAIN_TIMEOUT, "value", DRAIN_TIMEOUT_SECONDS + "s"));
-        env.add(m("name", ENV_PROXY_PROTOCOL, "value", "true"));
-        env.add(m("name", ENV_TLS_ENABLED, "value", "true"));
-        env.add(m("name", ENV_TLS_PORT, "value", String.valueOf(MQTT_TLS_PORT)));
-        env.add(m("name", ENV_TLS_CERT_FILE, "value", TLS_DIR + "/tls.crt"));
-        env.add(m("name", ENV_TLS_KEY_FILE, "value", TLS_DIR + "/tls.key"));
-        env.add(m("name", ENV_TLS_CA_FILE, "value", TLS_DIR + "/ca.crt"));
-        env.add(m("name", ENV_TLS_PROXY_PROTOCOL, "value", "true"));
-        env.add(m("name", ENV_HTTP_BIND, "value", "0.0.0.0"));
-        env.add(m("name", ENV_ADMIN_TOKEN, "valueFrom",
-                m("secretKeyRef", m("name", ADMIN_TOKEN_SECRET, "key", ADMIN_TOKEN_KEY))));
+        for (BrokerSettings.Setting setting : BrokerSettings.of(envName, broker, vpcCidr)) {
+            env.add(envVar(setting));
+        }
         if (!broker.javaOpts().isEmpty()) {
+            // The image's entry point appends these to the role's JVM options (a later option wins).
             env.add(m("name", ENV_JAVA_OPTS, "value", broker.javaOpts()));
         }
 
@@ -220,7 +197,6 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
         c.put("name", "broker");
         c.put("image", image);
         c.put("ports", List.of(
-                m("name", "mqtt", "containerPort", MQTT_PORT, "protocol", "TCP"),
                 m("name", "mqtts", "containerPort", MQTT_TLS_PORT, "protocol", "TCP"),
                 m("name", "http", "containerPort", HTTP_PORT, "protocol", "TCP"),
                 m("name", "jgroups", "containerPort", CLUSTER_PORT, "protocol", "TCP")));
@@ -240,9 +216,20 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 "readOnlyRootFilesystem", true,
                 "capabilities", m("drop", List.of("ALL"))));
         c.put("volumeMounts", List.of(
-                m("name", "config", "mountPath", CONFIG_DIR, "readOnly", true),
+                m("name", "secrets", "mountPath", SECRETS_DIR, "readOnly", true),
                 m("name", "tmp", "mountPath", "/tmp")));
         return c;
+    }
+
+    private static Map<String, Object> envVar(BrokerSettings.Setting setting) {
+        if (setting instanceof BrokerSettings.Literal l) {
+            return m("name", l.envName(), "value", l.value());
+        }
+        if (setting instanceof BrokerSettings.FromPod p) {
+            return m("name", p.envName(), "valueFrom", m("fieldRef", m("fieldPath", p.fieldPath())));
+        }
+        BrokerSettings.FromSecret x = (BrokerSettings.FromSecret) setting;
+        return m("name", x.envName(), "valueFrom", m("secretKeyRef", m("name", x.secret(), "key", x.secretKey())));
     }
 
     private static Map<String, Object> httpProbe(String path, int period, int failures, int timeout) {

@@ -9,18 +9,28 @@ public final class BrokerWorkload {
     public static final String APP = "fleetmq-broker";
     public static final String STATEFUL_SET = APP;
     public static final String SERVICE_ACCOUNT = APP;
-    public static final String CONFIG_MAP = APP + "-config";
     /** Headless Service: DNS A records of every pod, ready or not, for JGroups DNS_PING. */
     public static final String DISCOVERY_SERVICE = APP + "-cluster";
     /** LoadBalancer Service the AWS Load Balancer Controller turns into the NLB. */
     public static final String NLB_SERVICE = APP + "-mqtt";
     public static final String PDB = APP;
     public static final String HPA = APP;
-    /** Created out of band (kubectl create secret tls ...): the key never passes through the template. */
+    /** Only broker pods reach the cluster port; devices, probes and scrapes only their own ports. */
+    public static final String NETWORK_POLICY = APP;
+    /*
+     * Secrets, each synced by External Secrets Operator from AWS Secrets Manager (BrokerSecrets): no key material ever
+     * passes through a template, and none is created by hand.
+     */
+    /** Keys tls.crt, tls.key (the broker's certificate) and ca.crt (the CA device certificates are verified against). */
     public static final String TLS_SECRET = APP + "-tls";
-    /** Created out of band; key {@value #ADMIN_TOKEN_KEY}. */
+    /** Key {@value #ADMIN_TOKEN_KEY}: the bearer token of the admin API. */
     public static final String ADMIN_TOKEN_SECRET = APP + "-admin-token";
     public static final String ADMIN_TOKEN_KEY = "token";
+    /** Key {@value #CLUSTER_SECRET_KEY}: the shared secret nodes prove to each other (cluster.secretFile). */
+    public static final String CLUSTER_SECRET = APP + "-cluster-secret";
+    public static final String CLUSTER_SECRET_KEY = "secret";
+    /** The namespace's External Secrets store: AWS Secrets Manager of the stack's region. */
+    public static final String SECRET_STORE = "aws-secrets-manager";
 
     /** FQDN JGroups resolves to find its peers. */
     public static final String DISCOVERY_FQDN = DISCOVERY_SERVICE + "." + NAMESPACE + ".svc.cluster.local";

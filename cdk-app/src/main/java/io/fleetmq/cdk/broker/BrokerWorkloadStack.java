@@ -13,8 +13,9 @@ import software.constructs.Construct;
 import java.util.List;
 
 /**
- * The broker on the cluster: namespace, ConfigMap, StatefulSet from the image digest, headless discovery Service, the
- * NLB Service and the PodDisruptionBudget (see {@link BrokerManifests}), and the NLB's DNS name as an output.
+ * The broker on the cluster: namespace, StatefulSet from the image digest, headless discovery Service, the NLB Service,
+ * the NetworkPolicy and the PodDisruptionBudget (see {@link BrokerManifests}), its Secrets from AWS Secrets Manager
+ * ({@link BrokerSecrets}), and the NLB's DNS name as an output.
  */
 public final class BrokerWorkloadStack extends Stack {
 
@@ -32,7 +33,7 @@ public final class BrokerWorkloadStack extends Stack {
                 () -> StringParameter.valueForStringParameter(this, broker.imageDigestParameter()));
         String image = getAccount() + ".dkr.ecr." + getRegion() + ".amazonaws.com/" + broker.imageRepository()
                 + "@" + digest;
-        manifests = new BrokerManifests(image, broker, props.nlbName(), props.envName());
+        manifests = new BrokerManifests(image, broker, props.nlbName(), props.envName(), props.vpcCidr());
 
         // Namespace first, in its own manifest, so the namespaced objects never race its creation.
         KubernetesManifest namespace = KubernetesManifest.Builder.create(this, "Namespace")
@@ -41,10 +42,13 @@ public final class BrokerWorkloadStack extends Stack {
                 .build();
         KubernetesManifest workload = KubernetesManifest.Builder.create(this, "Broker")
                 .cluster(props.cluster())
-                .manifest(List.of(manifests.serviceAccount(), manifests.configMap(), manifests.discoveryService(),
-                        manifests.nlbService(), manifests.statefulSet(), manifests.podDisruptionBudget()))
+                .manifest(List.of(manifests.serviceAccount(), manifests.discoveryService(), manifests.nlbService(),
+                        manifests.networkPolicy(), manifests.statefulSet(), manifests.podDisruptionBudget()))
                 .build();
         workload.getNode().addDependency(namespace);
+        // The pods mount Secrets synced from AWS Secrets Manager: they exist before the first pod starts.
+        BrokerSecrets secrets = new BrokerSecrets(this, "Secrets", props.cluster(), props.envName(), namespace);
+        workload.getNode().addDependency(secrets.externalSecrets());
 
         KubernetesObjectValue address = KubernetesObjectValue.Builder.create(this, "NlbAddress")
                 .cluster(props.cluster())
@@ -58,7 +62,7 @@ public final class BrokerWorkloadStack extends Stack {
         address.getNode().addDependency(workload);
         endpoint = address.getValue();
         endpointOutput = CfnOutput.Builder.create(this, "BrokerEndpoint")
-                .description("DNS name devices connect to: MQTT on 1883, MQTT over TLS on 8883")
+                .description("DNS name devices connect to: MQTT over TLS with a client certificate on 8883")
                 .value(endpoint)
                 .build();
     }

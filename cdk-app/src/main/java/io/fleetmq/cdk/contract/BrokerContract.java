@@ -1,11 +1,12 @@
 package io.fleetmq.cdk.contract;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What the broker image promises and what the Kubernetes manifests rely on: ports, paths, probe endpoints, metric names
- * and the {@code FLEETMQ_*} variables the pods set. The broker side (cluster, observability issues) builds to these
- * names; keeping them here means a rename shows up as one diff the integrator can check.
+ * and how a configuration key becomes the {@code FLEETMQ_*} variable the pods set. The keys themselves are listed once,
+ * in {@code BrokerSettings}.
  */
 public final class BrokerContract {
 
@@ -22,55 +23,40 @@ public final class BrokerContract {
     /** Readiness: listeners bound and the node has joined the cluster. */
     public static final String READINESS_PATH = "/readyz";
 
-    /** Directory the ConfigMap is mounted at; the image's entry point reads {@code fleetmq.yaml} from it. */
+    /** Where the image keeps the configuration the fleetmq_broker role rendered; the pods never mount over it. */
     public static final String CONFIG_DIR = "/etc/fleetmq";
     public static final String CONFIG_FILE_NAME = "fleetmq.yaml";
-    /** TLS certificate, key and CA from a Kubernetes Secret (tls.crt, tls.key, ca.crt). */
-    public static final String TLS_DIR = "/etc/fleetmq/tls";
+    /**
+     * Read-only tree of the Secrets synced from AWS Secrets Manager: {@code tls/tls.crt}, {@code tls/tls.key},
+     * {@code tls/ca.crt} and {@code cluster/secret}. Outside {@link #CONFIG_DIR}, so the role's file stays visible.
+     */
+    public static final String SECRETS_DIR = "/var/run/fleetmq";
+    public static final String TLS_DIR = SECRETS_DIR + "/tls";
+    public static final String CLUSTER_SECRET_FILE = SECRETS_DIR + "/cluster/secret";
 
     /** Gauge: current MQTT connections on one node, tag {@code node}. The pod autoscaler's custom metric. */
     public static final String METRIC_CONNECTIONS = "fleetmq_connections";
     /** Gauge: members of the cluster as this node sees them. */
     public static final String METRIC_CLUSTER_MEMBERS = "fleetmq_cluster_members";
 
-    public static final String ENV_NODE_NAME = "FLEETMQ_NODE_NAME";
-    public static final String ENV_CLUSTER_ENABLED = "FLEETMQ_CLUSTER_ENABLED";
-    /** A non-empty DNS query is what selects DNS discovery in the broker (there is no separate discovery switch). */
-    public static final String ENV_CLUSTER_DNS_QUERY = "FLEETMQ_CLUSTER_DNS_QUERY";
-    /** Address JGroups binds to and advertises: the pod IP (the broker refuses 0.0.0.0 here). */
-    public static final String ENV_CLUSTER_BIND = "FLEETMQ_CLUSTER_BIND";
-    public static final String ENV_CLUSTER_NAME = "FLEETMQ_CLUSTER_NAME";
-    /** Clients per second told to reconnect elsewhere during a drain (v5 DISCONNECT 0x9C). */
-    public static final String ENV_CLUSTER_DRAIN_RATE = "FLEETMQ_CLUSTER_DRAIN_RATE";
-    /** Upper bound of the whole drain on SIGTERM. */
-    public static final String ENV_CLUSTER_DRAIN_TIMEOUT = "FLEETMQ_CLUSTER_DRAIN_TIMEOUT";
-    public static final String ENV_CLUSTER_PORT = "FLEETMQ_CLUSTER_PORT";
-    public static final String ENV_PROXY_PROTOCOL = "FLEETMQ_LISTENERS_TCP_PROXY_PROTOCOL";
-    public static final String ENV_HTTP_BIND = "FLEETMQ_HTTP_BIND";
-    public static final String ENV_ADMIN_TOKEN = "FLEETMQ_HTTP_ADMIN_TOKEN";
-    /*
-     * TLS listener on 8883. Not named in the cluster/observability briefs: proposed names, following the same
-     * key-to-variable rule as listeners.tcp.* (listeners.tls.enabled, .port, .certFile, .keyFile, .caFile, .proxyProtocol).
-     */
-    public static final String ENV_TLS_ENABLED = "FLEETMQ_LISTENERS_TLS_ENABLED";
-    public static final String ENV_TLS_PORT = "FLEETMQ_LISTENERS_TLS_PORT";
-    public static final String ENV_TLS_CERT_FILE = "FLEETMQ_LISTENERS_TLS_CERT_FILE";
-    public static final String ENV_TLS_KEY_FILE = "FLEETMQ_LISTENERS_TLS_KEY_FILE";
-    public static final String ENV_TLS_CA_FILE = "FLEETMQ_LISTENERS_TLS_CA_FILE";
-    public static final String ENV_TLS_PROXY_PROTOCOL = "FLEETMQ_LISTENERS_TLS_PROXY_PROTOCOL";
-    /** Read by the {@code ./fleetmq} launcher, not a config key. */
+    /** Read by the image's entry point (and the {@code ./fleetmq} launcher), not a configuration key. */
     public static final String ENV_JAVA_OPTS = "FLEETMQ_JAVA_OPTS";
 
     /**
-     * Variables the pods set whose keys the cluster and observability issues are adding to the broker's
-     * {@code ConfigSchema} now. Until a key lands there, the manifest test accepts it only if it is listed here; once it
-     * lands, the broker's own validator checks its value and the entry can be dropped.
+     * Configuration keys the manifests set that other branches are adding to the broker right now (cluster
+     * credentials, PROXY protocol trusted networks, client id binding). Kept in this one list so the integrator can
+     * check them after the merge: a key stays here only while {@code ConfigSchema} lacks it, which the tests check.
      */
-    public static final List<String> ENV_PENDING_IN_BROKER_SCHEMA = List.of(
-            ENV_CLUSTER_ENABLED, ENV_CLUSTER_DNS_QUERY, ENV_CLUSTER_PORT, ENV_CLUSTER_BIND, ENV_CLUSTER_NAME,
-            ENV_CLUSTER_DRAIN_RATE, ENV_CLUSTER_DRAIN_TIMEOUT,
-            ENV_PROXY_PROTOCOL, ENV_HTTP_BIND, ENV_ADMIN_TOKEN,
-            ENV_TLS_ENABLED, ENV_TLS_PORT, ENV_TLS_CERT_FILE, ENV_TLS_KEY_FILE, ENV_TLS_CA_FILE, ENV_TLS_PROXY_PROTOCOL);
+    public static final List<String> KEYS_PENDING_IN_BROKER = List.of(
+            "cluster.secretFile", "listeners.tls.proxyProtocolTrustedNetworks", "auth.clientIdBinding");
+
+    /**
+     * The {@code FLEETMQ_*} variable of a configuration key, by the broker's rule: camelCase split with underscores,
+     * dots become underscores, upper case ({@code tls.caFile} -> {@code FLEETMQ_TLS_CA_FILE}).
+     */
+    public static String envName(String key) {
+        return "FLEETMQ_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    }
 
     private BrokerContract() {
     }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -32,17 +33,25 @@ public final class Manifests {
     /** Deploy-time values (CloudFormation tokens) inside a manifest are replaced by this marker. */
     public static final String TOKEN = "<<deploy-time>>";
 
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "v1/Namespace", Namespace.class,
-            "v1/ServiceAccount", ServiceAccount.class,
-            "v1/ConfigMap", ConfigMap.class,
-            "v1/Service", Service.class,
-            "apps/v1/StatefulSet", StatefulSet.class,
-            "apps/v1/Deployment", Deployment.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class,
-            "rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+            Map.entry("v1/Namespace", Namespace.class),
+            Map.entry("v1/ServiceAccount", ServiceAccount.class),
+            Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("apps/v1/StatefulSet", StatefulSet.class),
+            Map.entry("apps/v1/Deployment", Deployment.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class));
+
+    /**
+     * Custom resources of operators the app installs (no typed model): parsed into fabric8's generic resource, with
+     * the fields the app relies on checked by the tests that use them.
+     */
+    private static final java.util.Set<String> CUSTOM_KINDS = java.util.Set.of(
+            "external-secrets.io/v1beta1/SecretStore", "external-secrets.io/v1beta1/ExternalSecret");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper STRICT = new ObjectMapper()
@@ -88,6 +97,9 @@ public final class Manifests {
     public static HasMetadata strict(JsonNode node) {
         String key = node.path("apiVersion").asText() + "/" + node.path("kind").asText();
         Class<? extends HasMetadata> type = KINDS.get(key);
+        if (type == null && CUSTOM_KINDS.contains(key)) {
+            return JSON.convertValue(node, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        }
         if (type == null) {
             throw new AssertionError("unexpected Kubernetes kind " + key + " in " + node);
         }

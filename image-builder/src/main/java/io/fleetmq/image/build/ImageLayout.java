@@ -23,6 +23,10 @@ public record ImageLayout(String home, String javaHome, String javaBinary, Strin
 
     public static final String MAIN_CLASS = "io.fleetmq.broker.cli.FleetMqCli";
     public static final String SBOM_NAME = "fleetmq-broker.cdx.json";
+    /** JVM options added at start (a pod's env), as the {@code ./fleetmq} launcher reads them. */
+    public static final String JAVA_OPTS_ENV = "FLEETMQ_JAVA_OPTS";
+    /** Both supported bases have a POSIX shell here: the Debian root filesystem and the Temurin JRE image. */
+    public static final String SHELL = "/bin/sh";
 
     public ImageLayout {
         javaOpts = List.copyOf(javaOpts);
@@ -66,12 +70,26 @@ public record ImageLayout(String home, String javaHome, String javaBinary, Strin
         return cp.toString();
     }
 
+    /**
+     * {@code /bin/sh -c SCRIPT JAVA}: the shell only adds {@value #JAVA_OPTS_ENV} (word-split, never globbed) after
+     * the role's JVM options, so a later option from the pod wins, then execs the JVM (PID 1 gets the signals).
+     * Arguments given to the container ({@code args} in a pod) follow {@code --config}, e.g. {@code --set KEY=VALUE}.
+     */
     public List<String> entrypoint(List<Path> jars) {
-        List<String> e = new ArrayList<>();
-        e.add(javaBinary);
-        e.addAll(javaOpts);
-        e.addAll(List.of("-cp", classpath(jars), MAIN_CLASS, "broker", "--config", configFile));
-        return e;
+        StringBuilder script = new StringBuilder("set -f; exec \"$0\"");
+        for (String opt : javaOpts) {
+            script.append(' ').append(shellQuoted(opt));
+        }
+        script.append(" ${").append(JAVA_OPTS_ENV).append("-}");
+        for (String arg : List.of("-cp", classpath(jars), MAIN_CLASS, "broker", "--config", configFile)) {
+            script.append(' ').append(shellQuoted(arg));
+        }
+        script.append(" \"$@\"");
+        return List.of(SHELL, "-c", script.toString(), javaBinary);
+    }
+
+    private static String shellQuoted(String s) {
+        return s.matches("[A-Za-z0-9_./:=+%,@-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** {@code name} as a numeric id: root, the broker user or group, or a number. */

@@ -223,7 +223,8 @@ final class BuildCommand implements Callable<Integer> {
         out.println("  file       " + layout.sbomPath() + " (CycloneDX SBOM)");
         out.println("user         " + layout.uid() + ":" + layout.gid() + " (" + layout.user() + ")");
         out.println("ports        " + layout.ports());
-        out.println("entrypoint   " + layout.javaBinary() + " " + String.join(" ", layout.javaOpts()) + " -cp ... "
+        out.println("entrypoint   " + layout.javaBinary() + " " + String.join(" ", layout.javaOpts())
+                + " $" + ImageLayout.JAVA_OPTS_ENV + " -cp ... "
                 + ImageLayout.MAIN_CLASS + " broker --config " + layout.configFile());
         ImageLayout.labels(m, m.container().orElseThrow(), request.sourceRevision(), null)
                 .forEach((k, v) -> out.println("label        " + k + "=" + v));

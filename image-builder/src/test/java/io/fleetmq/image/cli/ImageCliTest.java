@@ -164,7 +164,7 @@ class ImageCliTest {
                 .contains("/etc/fleetmq/fleetmq.yaml (644, 0:0)")
                 .contains("user         10001:10001 (fleetmq)")
                 .contains("ports        [1883, 7800, 8080, 8883]")
-                .contains("entrypoint   /opt/java/openjdk/bin/java -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseZGC -cp ... io.fleetmq.broker.cli.FleetMqCli broker --config /etc/fleetmq/fleetmq.yaml")
+                .contains("entrypoint   /opt/java/openjdk/bin/java -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseZGC $FLEETMQ_JAVA_OPTS -cp ... io.fleetmq.broker.cli.FleetMqCli broker --config /etc/fleetmq/fleetmq.yaml")
                 .contains("label        org.opencontainers.image.revision=abc123")
                 .containsPattern("label        io\\.fleetmq\\.manifest\\.digest=sha256:[0-9a-f]{64}");
         assertThat(cache).doesNotExist();
@@ -181,7 +181,8 @@ class ImageCliTest {
         assertThat(plan.get("platforms").get(0).asText()).isEqualTo("linux/amd64");
         assertThat(plan.at("/files/~1etc~1fleetmq~1fleetmq.yaml/mode").asText()).isEqualTo("0644");
         assertThat(plan.get("user").asText()).isEqualTo("10001:10001");
-        assertThat(plan.get("entrypoint").get(0).asText()).isEqualTo("/opt/java/bin/java");
+        assertThat(plan.get("entrypoint").get(0).asText()).isEqualTo("/bin/sh");
+        assertThat(plan.get("entrypoint").get(3).asText()).isEqualTo("/opt/java/bin/java");
         assertThat(plan.at("/labels/org.opencontainers.image.revision").asText()).isEqualTo("abc123");
         assertThat(tmp.resolve("b.tar")).doesNotExist();
     }
