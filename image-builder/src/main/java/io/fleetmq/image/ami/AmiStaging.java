@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 public final class AmiStaging {
 
     public static final String EKS_NODE_ROLE = "fleetmq_eks_node";
+    /** The single Packer template; the node kind is a variable of it, not a second, near-identical file. */
+    public static final String TEMPLATE_FILE = "fleetmq-node.pkr.hcl";
 
     private final Path repository;
     private final Path rolesDir;
@@ -49,10 +51,14 @@ public final class AmiStaging {
         return m.ami().orElseThrow(() -> m.error("targets", "has no ami target; image ami needs targets.ami"));
     }
 
-    /** The Packer template of the target, or a manifest error at {@code targets.ami.template} naming the path. */
+    /**
+     * The one Packer template every node kind is built from ({@code packer/fleetmq-node.pkr.hcl}); a manifest error at
+     * {@code targets.ami.template} when the manifest names a node kind that template does not build.
+     */
     public Path template(ImageManifest m) {
-        AmiTarget ami = amiTarget(m);
-        Path template = repository.resolve("packer").resolve(ami.template() + ".pkr.hcl");
+        NodeKind.of(amiTarget(m).template()).orElseThrow(() -> m.error("targets.ami.template", "unknown node kind "
+                + amiTarget(m).template() + "; packer/" + TEMPLATE_FILE + " builds " + NodeKind.names()));
+        Path template = repository.resolve("packer").resolve(TEMPLATE_FILE);
         if (!Files.isRegularFile(template)) {
             throw m.error("targets.ami.template", "no Packer template " + template);
         }
@@ -66,8 +72,8 @@ public final class AmiStaging {
      * @param imageTar     a broker image tar for the EKS node role to preload, or null
      * @param env          the environment replacing {env} in the SSM parameter, or null to keep the placeholder
      */
-    public AmiPlan stage(ValidatedManifest v, Path workDir, Path brokerTarget, Path imageTar, String env)
-            throws IOException {
+    public AmiPlan stage(ValidatedManifest v, Path workDir, Path brokerTarget, Path imageTar, String env,
+                         BuildPlacement placement) throws IOException {
         ImageManifest m = v.manifest();
         AmiTarget ami = amiTarget(m);
         Path template = template(m);
@@ -99,7 +105,7 @@ public final class AmiStaging {
         writeAtomically(playbook, playbook(m, roles, extra));
         Path packerManifest = work.resolve("packer-manifest.json");
         Path varFile = work.resolve("variables.json");
-        writeAtomically(varFile, variables(m, ami, playbook, packerManifest));
+        writeAtomically(varFile, variables(m, ami, playbook, packerManifest, placement));
         String parameter = env == null ? ami.ssmParameter() : ami.ssmParameter().replace("{env}", env);
         return new AmiPlan(template, varFile, playbook, dist, packerManifest, parameter);
     }
@@ -129,8 +135,16 @@ public final class AmiStaging {
                 + m.sha256() + "); do not edit.\n" + new Yaml(o).dump(List.of(play));
     }
 
-    private String variables(ImageManifest m, AmiTarget ami, Path playbook, Path packerManifest) throws IOException {
+    private String variables(ImageManifest m, AmiTarget ami, Path playbook, Path packerManifest,
+                             BuildPlacement placement) throws IOException {
+        NodeKind kind = NodeKind.of(ami.template()).orElseThrow();
         Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("node_kind", kind.kind());
+        vars.put("ssh_username", kind.sshUsername());
+        vars.put("subnet_id", placement.subnetId());
+        vars.put("security_group_id", placement.securityGroupId());
+        vars.put("iam_instance_profile", placement.instanceProfile());
+        vars.put("kms_key_id", placement.kmsKeyId());
         vars.put("ami_name", ami.name());
         vars.put("region", ami.region());
         vars.put("instance_type", ami.instanceType());

@@ -2,6 +2,7 @@ package io.fleetmq.image.cli;
 
 import io.fleetmq.image.ami.AmiPlan;
 import io.fleetmq.image.ami.AmiStaging;
+import io.fleetmq.image.ami.BuildPlacement;
 import io.fleetmq.image.ami.PackerManifest;
 import io.fleetmq.image.ami.PackerRunner;
 import io.fleetmq.image.ami.SsmPublisher;
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
         footer = {"", "Examples:",
                 "  ./fleetmq image ami --manifest image-builder/manifests/broker-node-ami.yaml --dry-run",
                 "  ./fleetmq image ami --manifest image-builder/manifests/eks-node.yaml --env dev "
-                        + "--preload-image /tmp/broker.tar",
+                        + "--preload-image /tmp/broker.tar --subnet-id subnet-... --security-group-id sg-... "
+                        + "--instance-profile NAME --kms-key-id arn:aws:kms:...",
                 "", "Needs packer and ansible-playbook on PATH, and AWS credentials (default chain) unless --dry-run.",
                 "Exit codes: 0 done, 1 failure (missing tool or credentials, packer failed), 2 bad input."})
 final class AmiCommand implements Callable<Integer> {
@@ -63,6 +65,48 @@ final class AmiCommand implements Callable<Integer> {
             description = "Broker image tar (image build --to tar:PATH) the fleetmq_eks_node role preloads.")
     Path preloadImage;
 
+    @Option(names = "--subnet-id", paramLabel = "ID",
+            description = "Private subnet of the app's VPC the build instance runs in (pipeline stack output).")
+    String subnetId;
+
+    @Option(names = "--security-group-id", paramLabel = "ID",
+            description = "Security group of the build instance, without inbound rules (pipeline stack output).")
+    String securityGroupId;
+
+    @Option(names = "--instance-profile", paramLabel = "NAME",
+            description = "Instance profile of the build instance, for SSM Session Manager (pipeline stack output).")
+    String instanceProfile;
+
+    @Option(names = "--kms-key-id", paramLabel = "ARN",
+            description = "Customer-managed KMS key the AMI is encrypted with, usable by prod (pipeline stack output).")
+    String kmsKeyId;
+
+    /** A real build needs all four; a dry run launches nothing and validates with stand-ins of the same shape. */
+    private BuildPlacement placement() {
+        if (subnetId == null && securityGroupId == null && instanceProfile == null && kmsKeyId == null && dryRun) {
+            return BuildPlacement.DRY_RUN;
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        if (subnetId == null) {
+            missing.add("--subnet-id");
+        }
+        if (securityGroupId == null) {
+            missing.add("--security-group-id");
+        }
+        if (instanceProfile == null) {
+            missing.add("--instance-profile");
+        }
+        if (kmsKeyId == null) {
+            missing.add("--kms-key-id");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", missing) + " required: the build "
+                    + "instance runs in the app's VPC over Session Manager, encrypted with the release key "
+                    + "(FleetMq-Pipeline outputs; pipelines/steps/ami-build.sh passes them)");
+        }
+        return new BuildPlacement(subnetId, securityGroupId, instanceProfile, kmsKeyId);
+    }
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -86,6 +130,7 @@ final class AmiCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--env is required: the AMI id is published to "
                     + ami.ssmParameter());
         }
+        BuildPlacement placement = placement();
 
         // Everything that can be known missing is checked before anything starts.
         Tools tools = new Tools(ctx.env());
@@ -106,10 +151,10 @@ final class AmiCommand implements Callable<Integer> {
 
         Path work = workDir != null ? workDir : ctx.defaultCache().resolve("ami").resolve(m.name() + "-"
                 + m.version());
-        out.println("[1/4] staging " + m.name() + " " + m.version() + " for packer/" + ami.template()
-                + ".pkr.hcl in " + work);
+        out.println("[1/4] staging " + m.name() + " " + m.version() + " (" + ami.template() + ") for packer/"
+                + AmiStaging.TEMPLATE_FILE + " in " + work);
         out.flush();
-        AmiPlan plan = staging.stage(v, work, ctx.brokerTarget(), preloadImage, env);
+        AmiPlan plan = staging.stage(v, work, ctx.brokerTarget(), preloadImage, env, placement);
         out.println("  roles: " + m.roles().stream().filter(r -> r.appliesTo(
                 io.fleetmq.image.manifest.RoleSpec.Target.AMI)).map(r -> r.name()).collect(Collectors.joining(", ")));
         out.println("  playbook " + plan.playbook());

@@ -37,7 +37,7 @@ class AmiStagingTest {
     @Test
     void playbookRunsTheManifestsRolesInOrderWithTheManifestsVariables() throws Exception {
         AmiPlan plan = staging().stage(load(TestPaths.manifests().resolve("broker-node-ami.yaml")), tmp,
-                TestPaths.home().resolve("broker/target"), null, "dev");
+                TestPaths.home().resolve("broker/target"), null, "dev", BuildPlacement.DRY_RUN);
 
         List<Map<String, Object>> plays = new Yaml().load(Files.readString(plan.playbook()));
         assertThat(plays).hasSize(1);
@@ -55,7 +55,7 @@ class AmiStagingTest {
     @Test
     void distributionHoldsTheBrokerClassesAndEveryDependencyJar() throws Exception {
         AmiPlan plan = staging().stage(load(TestPaths.manifests().resolve("broker-node-ami.yaml")), tmp,
-                TestPaths.home().resolve("broker/target"), null, null);
+                TestPaths.home().resolve("broker/target"), null, null, BuildPlacement.DRY_RUN);
         Path dist = plan.distribution();
         assertThat(dist.resolve("classes/io/fleetmq/broker/cli/FleetMqCli.class")).isRegularFile();
         String classpath = Files.readString(TestPaths.home().resolve("broker/target/classpath.txt")).trim();
@@ -68,17 +68,21 @@ class AmiStagingTest {
     @Test
     void variablesFileCarriesTheAmiTargetAndTheManifestIdentity() throws Exception {
         ValidatedManifest v = load(TestPaths.manifests().resolve("eks-node.yaml"));
-        AmiPlan plan = staging().stage(v, tmp, TestPaths.home().resolve("broker/target"), null, "prod");
+        AmiPlan plan = staging().stage(v, tmp, TestPaths.home().resolve("broker/target"), null, "prod",
+                BuildPlacement.DRY_RUN);
         @SuppressWarnings("unchecked")
         Map<String, Object> vars = new com.fasterxml.jackson.databind.ObjectMapper().readValue(plan.varFile().toFile(),
                 Map.class);
         assertThat(vars).containsEntry("ami_name", "eks-node").containsEntry("region", "eu-west-1")
-                .containsEntry("source_ami_name_filter", "amazon-eks-node-al2023-arm64-standard-1.32-*")
+                .containsEntry("source_ami_name_filter", "amazon-eks-node-al2023-x86_64-standard-1.35-*")
                 .containsEntry("source_ami_owners", List.of("amazon"))
                 .containsEntry("playbook_file", plan.playbook().toString())
                 .containsEntry("manifest_sha256", v.manifest().sha256())
-                .containsEntry("roles_path", TestPaths.roles().toString());
-        assertThat(plan.template()).isEqualTo(TestPaths.home().resolve("packer/eks-node.pkr.hcl"));
+                .containsEntry("roles_path", TestPaths.roles().toString())
+                .containsEntry("node_kind", "eks-node").containsEntry("ssh_username", "ec2-user")
+                .containsEntry("subnet_id", BuildPlacement.DRY_RUN.subnetId())
+                .containsEntry("kms_key_id", BuildPlacement.DRY_RUN.kmsKeyId());
+        assertThat(plan.template()).isEqualTo(TestPaths.home().resolve("packer/fleetmq-node.pkr.hcl"));
         assertThat(plan.distribution()).as("no broker role, no distribution").isNull();
         // The CDK app reads the EKS node AMI from this parameter (cdk-app contract.SsmParameters.eksNodeAmi).
         assertThat(plan.ssmParameter()).isEqualTo("/fleetmq/prod/ami/eks-node");
@@ -88,26 +92,27 @@ class AmiStagingTest {
     void preloadImageIsPassedToTheEksNodeRole() throws Exception {
         Path tar = Files.writeString(tmp.resolve("broker.tar"), "image");
         AmiPlan plan = staging().stage(load(TestPaths.manifests().resolve("eks-node.yaml")), tmp.resolve("work"),
-                TestPaths.home().resolve("broker/target"), tar, "dev");
+                TestPaths.home().resolve("broker/target"), tar, "dev", BuildPlacement.DRY_RUN);
         assertThat(Files.readString(plan.playbook())).contains("fleetmq_eks_node_broker_image_tar: " + tar);
     }
 
     @Test
     void manifestWithoutAnAmiTargetIsRefusedAtTheTargetsLine() {
         ValidatedManifest v = load(TestPaths.manifests().resolve("broker.yaml"));
-        assertThatThrownBy(() -> staging().stage(v, tmp, TestPaths.home().resolve("broker/target"), null, null))
+        assertThatThrownBy(() -> staging().stage(v, tmp, TestPaths.home().resolve("broker/target"), null, null,
+                BuildPlacement.DRY_RUN))
                 .isInstanceOf(ManifestException.class)
                 .hasMessageMatching(".*broker\\.yaml:\\d+: targets: has no ami target.*");
     }
 
     @Test
-    void unknownTemplateIsRefusedNamingTheMissingFile() throws Exception {
+    void unknownNodeKindIsRefusedNamingTheKindsTheTemplateBuilds() throws Exception {
         Path manifest = tmp.resolve("m.yaml");
         Files.writeString(manifest, Files.readString(TestPaths.manifests().resolve("broker-node-ami.yaml"))
                 .replace("template: broker-node", "template: no-such-node"));
         assertThatThrownBy(() -> staging().template(load(manifest).manifest()))
                 .isInstanceOf(ManifestException.class)
-                .hasMessageContaining("targets.ami.template: no Packer template")
-                .hasMessageContaining("packer/no-such-node.pkr.hcl");
+                .hasMessageContaining("targets.ami.template: unknown node kind no-such-node")
+                .hasMessageContaining("packer/fleetmq-node.pkr.hcl builds broker-node, eks-node");
     }
 }

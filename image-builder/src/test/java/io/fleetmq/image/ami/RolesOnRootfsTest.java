@@ -92,7 +92,7 @@ class RolesOnRootfsTest {
         imageTar = work.resolve("broker.tar");
         Processes.ok(30, "tar", "-cf", imageTar.toString(), "-C", work.toString(), content.getFileName().toString());
         AmiPlan plan = AmiStagingTest.staging().stage(manifest, work.resolve("stage"), TestPaths.home()
-                .resolve("broker/target"), imageTar, "test");
+                .resolve("broker/target"), imageTar, "test", BuildPlacement.DRY_RUN);
         firstRun = ansible(plan.playbook());
         secondRun = ansible(plan.playbook());
     }

@@ -2,6 +2,7 @@ package io.fleetmq.image.cli;
 
 import io.fleetmq.image.Processes;
 import io.fleetmq.image.TestPaths;
+import io.fleetmq.image.ami.BuildPlacement;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ class AmiCommandTest {
         CliRun r = CliRun.run(systemPath(), "ami", "--manifest", TestPaths.manifests().resolve("broker-node-ami.yaml")
                 .toString(), "--dry-run", "--work-dir", work.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        Path template = TestPaths.home().resolve("packer/broker-node.pkr.hcl");
+        Path template = TestPaths.home().resolve("packer/fleetmq-node.pkr.hcl");
         assertThat(r.out()).contains("packer validate -var-file=" + work.resolve("variables.json") + " " + template)
                 .contains("template valid")
                 .contains("publish the AMI id to /fleetmq/{env}/ami/fleetmq-broker-node");
@@ -84,7 +85,9 @@ class AmiCommandTest {
         try {
             Path work = tmp.resolve("work");
             CliRun r = CliRun.run(systemPath(), "ami", "--manifest", TestPaths.manifests()
-                    .resolve("broker-node-ami.yaml").toString(), "--env", "dev", "--work-dir", work.toString());
+                    .resolve("broker-node-ami.yaml").toString(), "--env", "dev", "--work-dir", work.toString(),
+                    "--subnet-id", "subnet-1", "--security-group-id", "sg-1", "--instance-profile", "p",
+                    "--kms-key-id", BuildPlacement.DRY_RUN.kmsKeyId());
             assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err().lines().toList()).hasSize(1);
             assertThat(r.err()).startsWith("fleetmq image: no AWS credentials (default chain");
@@ -92,5 +95,13 @@ class AmiCommandTest {
         } finally {
             props.keySet().forEach(System::clearProperty);
         }
+    }
+
+    @Test
+    void aRealBuildWithoutTheBuildPlacementIsBadInputNamingEachMissingOption() {
+        CliRun r = CliRun.run(systemPath(), "ami", "--manifest", TestPaths.manifests().resolve("eks-node.yaml")
+                .toString(), "--env", "dev", "--subnet-id", "subnet-1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("--security-group-id, --instance-profile, --kms-key-id required");
     }
 }

@@ -1,4 +1,5 @@
-# FleetMQ EKS worker-node AMI.
+# FleetMQ node AMIs: one template for both node kinds (node_kind): the standalone broker node for EC2 Auto Scaling
+# (broker-node) and the EKS worker node (eks-node); the manifests differ, the build does not.
 # Driven by `./fleetmq image ami --manifest FILE` (image-builder), which renders the variables file (-var-file)
 # from the manifest: the source AMI filter, region, instance type, and the Ansible playbook that
 # runs the manifest's roles from ansible-roles/. Steps: Ansible roles -> cleanup -> validation (fails the build if
@@ -27,10 +28,36 @@ variable "source_ami_owners" {
   type = list(string)
 }
 
+variable "node_kind" {
+  type        = string
+  description = "broker-node or eks-node (targets.ami.template); tags the AMI and /etc/fleetmq-ami-release."
+}
+
 variable "ssh_username" {
   type        = string
-  default     = "ec2-user"
-  description = "Login user of the source AMI (admin on Debian, ec2-user on Amazon Linux)."
+  description = "Login user of the source AMI (admin on Debian, ec2-user on Amazon Linux), set by image ami per node kind."
+}
+
+# Where the build instance runs: a private subnet of the app's VPC, reached over SSM Session Manager (no SSH port open,
+# no public address, no default VPC). The CDK pipeline stack creates them and the artifact step passes them in.
+variable "subnet_id" {
+  type        = string
+  description = "Private subnet of the app's VPC the build instance is launched in."
+}
+
+variable "security_group_id" {
+  type        = string
+  description = "Security group of the build instance: no inbound rule at all, HTTPS out."
+}
+
+variable "iam_instance_profile" {
+  type        = string
+  description = "Instance profile of the build instance (AmazonSSMManagedInstanceCore: Session Manager)."
+}
+
+variable "kms_key_id" {
+  type        = string
+  description = "Customer-managed KMS key (ARN) the AMI's snapshots are encrypted with; its policy lets prod use it."
 }
 
 variable "playbook_file" {
@@ -74,13 +101,25 @@ locals {
   build_time = formatdate("YYYYMMDDhhmmss", timestamp())
 }
 
-source "amazon-ebs" "eks-node" {
+source "amazon-ebs" "fleetmq-node" {
   ami_name      = "${var.ami_name}-${var.manifest_version}-${local.build_time}"
   region        = var.region
   instance_type = var.instance_type
-  ssh_username  = var.ssh_username
   ena_support   = true
-  encrypt_boot  = true
+  # A customer-managed key, not aws/ebs: an AMI encrypted with the AWS-managed key cannot be launched by another
+  # account, so prod could not use it.
+  encrypt_boot = true
+  kms_key_id   = var.kms_key_id
+
+  # In the app's VPC, over Session Manager: Packer tunnels its SSH session through SSM, so the instance needs no
+  # public address and no inbound rule, and CodeBuild needs no network path to it.
+  subnet_id                   = var.subnet_id
+  security_group_id           = var.security_group_id
+  associate_public_ip_address = false
+  iam_instance_profile        = var.iam_instance_profile
+  communicator                = "ssh"
+  ssh_username                = var.ssh_username
+  ssh_interface               = "session_manager"
 
   source_ami_filter {
     filters = {
@@ -100,6 +139,7 @@ source "amazon-ebs" "eks-node" {
     throughput            = 125
     delete_on_termination = true
     encrypted             = true
+    kms_key_id            = var.kms_key_id
   }
 
   tags = {
@@ -107,12 +147,12 @@ source "amazon-ebs" "eks-node" {
     "fleetmq:manifest"     = var.manifest_name
     "fleetmq:version"      = var.manifest_version
     "fleetmq:manifest-sha" = var.manifest_sha256
-    "fleetmq:template"     = "eks-node"
+    "fleetmq:template"     = var.node_kind
   }
 }
 
 build {
-  sources = ["source.amazon-ebs.eks-node"]
+  sources = ["source.amazon-ebs.fleetmq-node"]
 
   # The manifest's roles, with its variables (playbook rendered by ./fleetmq image ami).
   provisioner "ansible" {
@@ -130,7 +170,7 @@ build {
       "FLEETMQ_MANIFEST_NAME=${var.manifest_name}",
       "FLEETMQ_MANIFEST_VERSION=${var.manifest_version}",
       "FLEETMQ_MANIFEST_SHA256=${var.manifest_sha256}",
-      "FLEETMQ_TEMPLATE=eks-node",
+      "FLEETMQ_TEMPLATE=${var.node_kind}",
     ]
     script = "${var.scripts_dir}/release-info.sh"
   }
