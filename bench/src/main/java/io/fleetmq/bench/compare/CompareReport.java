@@ -221,7 +221,7 @@ final class CompareReport {
                 + "every broker has a TLS listener that requires a client certificate signed by that CA (FleetMQ "
                 + "`listeners.tls.clientAuth=required`, Mosquitto `require_certificate true`, HiveMQ CE "
                 + "`client-authentication-mode REQUIRED`), TLS versions and cipher suites at each broker's defaults. "
-                + "50 TLS connections made and closed (warm-up), then %,d clients from 127.0.0.6/.7 connect with up "
+                + "20 TLS connections made and closed (warm-up), then %,d clients from 127.0.0.6/.7 connect with up "
                 + "to 2,048 pending, each a full handshake (the clients never resume a session). Rate and CPU per "
                 + "connect as for plain connects; RSS growth with all of them open after %d s ÷ connections.\n",
                 sizes.tlsConnects(), sizes.settleSecs()));

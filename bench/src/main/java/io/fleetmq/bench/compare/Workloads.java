@@ -36,7 +36,7 @@ final class Workloads {
     /** And the TLS connects others again. */
     private static final List<String> TLS_ADDRS = List.of("127.0.0.6", "127.0.0.7");
     /** TLS connections made and closed before the measured ones, so JIT and class loading are not counted. */
-    private static final int TLS_WARMUP = 50;
+    private static final int TLS_WARMUP = 20;
     /** A broker is quiet when it used at most this much CPU in one second (5% of a core)... */
     private static final long QUIET_CPU_MILLIS = 50;
     /** ... or after this long. */
@@ -348,9 +348,14 @@ final class Workloads {
         try {
             warm.start();
             Snapshot w = await(warm, b, "TLS warm-up", s -> s.connected() + s.connFailed() >= TLS_WARMUP);
+            if (w.connected() == 0) {
+                throw new IllegalStateException(b.name() + ": none of " + TLS_WARMUP
+                        + " mutual-TLS warm-up connects succeeded; log: " + b.logTail());
+            }
             if (w.connFailed() > 0) {
-                throw new IllegalStateException(b.name() + ": " + w.connFailed() + " of " + TLS_WARMUP
-                        + " mutual-TLS warm-up connects failed; log: " + b.logTail());
+                // On a crowded machine a handshake can outlast the broker's wait for CONNECT (10 s for FleetMQ and
+                // HiveMQ CE); the warm-up only has to load and compile the TLS path, so it goes on.
+                log("  %s: %d of %d TLS warm-up connects failed", b.name(), w.connFailed(), TLS_WARMUP);
             }
         } finally {
             warm.stop();
