@@ -36,16 +36,21 @@ final class SourceBoundClient {
      */
     static Answer exchange(String sourceIp, int port, byte[] prefix, MqttMessage packet, Duration timeout)
             throws IOException {
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(prefix);
+        request.write(encode(packet));
+        return exchange(sourceIp, port, request.toByteArray(), timeout);
+    }
+
+    /** As above with raw bytes (e.g. a PROXY header and an HTTP upgrade request); reads up to 4 bytes back. */
+    static Answer exchange(String sourceIp, int port, byte[] request, Duration timeout) throws IOException {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(sourceIp, 0));
             s.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
             s.setSoTimeout((int) timeout.toMillis());
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(prefix);
-            request.write(encode(packet));
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             try {
-                s.getOutputStream().write(request.toByteArray());
+                s.getOutputStream().write(request);
                 s.getOutputStream().flush();
                 InputStream in = s.getInputStream();
                 while (got.size() < 4) {

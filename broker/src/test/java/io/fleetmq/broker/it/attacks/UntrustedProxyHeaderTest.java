@@ -3,6 +3,7 @@ package io.fleetmq.broker.it.attacks;
 import io.fleetmq.broker.config.AuthConfig;
 import io.fleetmq.broker.config.ConfigException;
 import io.fleetmq.broker.config.ConfigLoader;
+import io.fleetmq.broker.config.TcpListenerConfig;
 import io.fleetmq.broker.it.security.Passwords;
 import io.fleetmq.broker.it.v3.LogCapture;
 import io.fleetmq.broker.testing.ProxyHeaders;
@@ -119,6 +120,34 @@ class UntrustedProxyHeaderTest {
             assertThat(b.broker().stats().proxyProtocolUntrustedSource.sum()).isEqualTo(25);
             assertThat(log.warningsContaining("proxyProtocolTrustedNetworks")).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theWebSocketListenerRefusesAnUntrustedPeerBeforeTheHttpUpgrade() throws Exception {
+        try (TestBroker b = TestBroker.start(c -> c.withListeners(c.listeners().withWs(
+                new TcpListenerConfig(true, "127.0.0.1", 0).withProxyProtocol(true)
+                        .withProxyProtocolTrustedNetworks(List.of(LOAD_BALANCER + "/32")))))) {
+            int ws = b.broker().listenerAddress("ws").getPort();
+            byte[] upgrade = ("GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: mqtt\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+            SourceBoundClient.Answer stranger = SourceBoundClient.exchange("127.0.0.1", ws,
+                    concat(ProxyHeaders.v1("203.0.113.9", 1234), upgrade), WAIT);
+            SourceBoundClient.Answer balancer = SourceBoundClient.exchange(LOAD_BALANCER, ws,
+                    concat(ProxyHeaders.v1("203.0.113.9", 1234), upgrade), WAIT);
+
+            assertThat(stranger.closed()).isTrue();
+            assertThat(stranger.bytes()).as("no HTTP answer at all").isEmpty();
+            assertThat(new String(balancer.bytes(), StandardCharsets.US_ASCII)).isEqualTo("HTTP");
+            assertThat(b.broker().stats().proxyProtocolUntrustedSource.sum()).isEqualTo(1);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
