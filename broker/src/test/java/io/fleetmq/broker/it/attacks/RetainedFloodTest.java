@@ -97,7 +97,9 @@ class RetainedFloodTest {
                 Attackers.roundTrip(innocent, "live/innocent", "after");
 
                 // An empty retained payload deletes [MQTT-3.3.1-6], which frees room for one more.
-                assertThat(Attackers.publishQos1(flooders[0], "flood/0/0", new byte[0], true)).isLessThan(0x80);
+                // Which 50 were stored depends on how the flooders' sockets interleaved: delete one that was.
+                String stored = broker.broker().router().retained().match("flood/#").get(0).topic();
+                assertThat(Attackers.publishQos1(flooders[0], stored, new byte[0], true)).isLessThan(0x80);
                 assertThat(Attackers.publishQos1(innocent, "status/innocent", bytes("online"), true))
                         .isLessThan(0x80);
                 assertThat(Attackers.publishQos1(innocent, "status/other", bytes("online"), true))
