@@ -97,7 +97,10 @@ public final class FleetMqBroker implements AutoCloseable {
         try {
             InMemorySessionStore store = new InMemorySessionStore();
             SessionManager sessions = new SessionManager(store, config.sessions(), stats, server.workers(), clock);
-            sessions.maxOfflineSessionsPerOwner(config.limits().maxOfflineSessionsPerPrincipal());
+            // Without authentication every client is the same anonymous principal: a per-principal bound would be a
+            // node-wide one, so it applies only when principals can be told apart.
+            sessions.maxOfflineSessionsPerOwner(config.auth().authenticates()
+                    ? config.limits().maxOfflineSessionsPerPrincipal() : 0);
             SubscriptionRegistry registry = new TopicTreeSubscriptionRegistry();
             RouteReplicatingRegistry replicating = null;
             if (config.cluster().enabled()) {

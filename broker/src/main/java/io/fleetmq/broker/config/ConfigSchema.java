@@ -461,7 +461,7 @@ public final class ConfigSchema {
                     "Topic and payload bytes of the retained messages from one client id (0x97 beyond); 0 for no bound.",
                     c -> c.limits().maxRetainedBytesPerClient()),
             key("limits.maxOfflineSessionsPerPrincipal", Type.INT, 0, 10_000_000,
-                    "Persistent sessions one principal may keep while disconnected; beyond, its oldest offline session ends (fleetmq_sessions_evicted_total); 0 for no bound.",
+                    "Persistent sessions one principal may keep while disconnected (applies when authentication is configured); beyond, its oldest offline session ends (fleetmq_sessions_evicted_total); 0 for no bound.",
                     c -> c.limits().maxOfflineSessionsPerPrincipal()),
 
             key("sys.enabled", Type.BOOLEAN, 0, 0,

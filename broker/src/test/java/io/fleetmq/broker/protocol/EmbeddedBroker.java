@@ -69,7 +69,8 @@ final class EmbeddedBroker implements AutoCloseable {
     EmbeddedBroker(BrokerConfig config) {
         this.config = config;
         this.sessions = new SessionManager(store, config.sessions(), stats, timers, System::nanoTime);
-        sessions.maxOfflineSessionsPerOwner(config.limits().maxOfflineSessionsPerPrincipal());
+        sessions.maxOfflineSessionsPerOwner(config.auth().authenticates()
+                ? config.limits().maxOfflineSessionsPerPrincipal() : 0);
         this.router = new PublishRouter(new TopicTreeSubscriptionRegistry(), new InMemoryRetainedStore(), store, stats,
                 config.mqtt().retainAvailable());
         // Routing events as in production, plus a record of the wills published.
