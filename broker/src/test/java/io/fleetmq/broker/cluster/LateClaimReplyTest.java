@@ -94,6 +94,21 @@ class LateClaimReplyTest {
                 claimer.awaitLogSince(linesBefore, l -> l.contains("client=meter-9 session from node node-1 arrived "
                         + "after the takeover timeout: merged into the current session (0 inflight and "
                         + queued.size() + " queued messages, 1 subscriptions)"), Duration.ofSeconds(10));
+
+                // The merged session's subscription is back too. Once node-1's relay for the moved session has
+                // ended (a fixed grace period, a timer of the system under test), only that subscription on node-2
+                // can deliver a new command published there.
+                Thread.sleep(SessionHandover.RELAY_GRACE.toMillis() + 500);
+                Mqtt5BlockingClient later = ClusterMessagingTest.v5(claimer, "backend-later");
+                try {
+                    later.publishWith().topic("cmd/meter-9/read").qos(MqttQos.AT_LEAST_ONCE)
+                            .payload("after".getBytes()).send();
+                } finally {
+                    later.disconnect();
+                }
+                Optional<Mqtt5Publish> after = in.receive(20, TimeUnit.SECONDS);
+                assertThat(after).as("a publish after the merge, through the restored subscription").isPresent();
+                assertThat(text(after.get())).isEqualTo("after");
             } finally {
                 moved.disconnect();
             }
