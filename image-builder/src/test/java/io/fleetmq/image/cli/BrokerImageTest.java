@@ -263,11 +263,15 @@ class BrokerImageTest {
 
             Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
                     "fleet/+/temp",
-                    "-q", "1", "-C", "1", "-W", "20", "-v").redirectErrorStream(true).start();
-            Thread.sleep(1000); // let the subscription land before publishing
-            Processes.ok(30, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
-                    "fleet/truck-1/temp", "-m", "21.5", "-q", "1");
-            assertThat(sub.waitFor(30, TimeUnit.SECONDS)).as("mosquitto_sub received a message").isTrue();
+                    "-q", "1", "-C", "1", "-W", "60", "-v").redirectErrorStream(true).start();
+            // The subscription lands at some point after mosquitto_sub starts (a slow machine may take seconds):
+            // publish until the subscriber has its message and exits, instead of guessing a delay.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!sub.waitFor(500, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                Processes.ok(30, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
+                        "fleet/truck-1/temp", "-m", "21.5", "-q", "1");
+            }
+            assertThat(sub.isAlive()).as("mosquitto_sub received a message").isFalse();
             assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                     .isEqualTo("fleet/truck-1/temp 21.5");
 
