@@ -17,14 +17,14 @@
 #                as the NLB (cdk-app BrokerPodsOnRuncTest; needs root)
 #   all          test, synth, image-build, bench-gate in that order (the pipeline's order), stopping at the first failure
 # Steps that need AWS (credentials in the environment), refused otherwise:
-#   ami-build, record, promote
+#   ami-build, record, promote, release
 #
 # --dry-run prints each step's commands without running them. Exit: the step's own code; 2 for a bad step name.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 usage() {
-  echo "usage: pipelines/run-local.sh [--dry-run] STEP   (steps: test synth image-build bench-gate pods all; with AWS: ami-build record promote)" >&2
+  echo "usage: pipelines/run-local.sh [--dry-run] STEP   (steps: test synth image-build bench-gate pods all; with AWS: ami-build record promote release)" >&2
 }
 
 if [[ "${1:-}" == "--dry-run" ]]; then
@@ -105,7 +105,7 @@ run_step() {
       BENCH_ENDPOINT="${BENCH_ENDPOINT:-127.0.0.1:${LOCAL_CLUSTER_PORT:-1883}}" \
         BENCH_SCENARIO="${BENCH_SCENARIO:-bench/scenarios/smoke.yaml}" "$here/steps/bench-gate.sh"
       ;;
-    ami-build|record|promote)
+    ami-build|record|promote|release)
       if [[ "${PIPELINE_DRY_RUN:-0}" != "1" ]] && ! has_aws_credentials; then
         echo "pipelines/run-local.sh: step '$name' needs AWS (it writes to SSM / launches instances in an account);" \
           "no AWS credentials in the environment (AWS_PROFILE or AWS_ACCESS_KEY_ID). It runs in CodeBuild." >&2

@@ -42,3 +42,17 @@ run() {
 DIGEST_RE='sha256:[0-9a-f]{64}'
 AMI_RE='ami-[0-9a-f]{8,17}'
 ACCOUNT_RE='[0-9]{12}'
+
+# Takes on the environment's release role (RELEASE_ROLE_ARN, stack FleetMq-<env>-ReleaseAccess) for the commands after it.
+assume_release_role() {
+  if dry_run; then
+    echo "+ aws sts assume-role --role-arn $RELEASE_ROLE_ARN --role-session-name $STEP-$TARGET_ENV" >&2
+    return 0
+  fi
+  local creds
+  creds="$(aws sts assume-role --role-arn "$RELEASE_ROLE_ARN" --role-session-name "$STEP-$TARGET_ENV" \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)" \
+    || die "cannot assume $RELEASE_ROLE_ARN (deploy the FleetMq-$TARGET_ENV-ReleaseAccess stack first)"
+  read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN <<<"$creds"
+  export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+}

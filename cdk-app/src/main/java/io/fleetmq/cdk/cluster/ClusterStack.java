@@ -43,6 +43,7 @@ import software.constructs.IConstruct;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The EKS cluster (stable {@code eks_v2}: a native AWS::EKS::Cluster): Kubernetes version pinned to the kubectl layer,
@@ -52,14 +53,31 @@ import java.util.Map;
  */
 public final class ClusterStack extends Stack {
 
-    /** Pinned, and equal to the kubectl layer's minor version ({@code cdk-lambda-layer-kubectl-v32}). */
-    public static final KubernetesVersion KUBERNETES_VERSION = KubernetesVersion.V1_32;
+    /**
+     * Pinned to a version in EKS standard support: 1.35 (EKS since early 2026, standard support about 14 months, into
+     * 2027). 1.32 and 1.33 are in extended support by now and 1.34's standard support ends this month; aws-cdk-lib 2.263
+     * offers up to V1_36, the newest of which would shorten nothing but tests less. The kubectl layer stays
+     * {@code cdk-lambda-layer-kubectl-v32}, the newest in Maven Central: kubectl 1.32 is three minors behind the API
+     * server, outside kubectl's supported skew of one; it only applies manifests of stable APIs (v1, apps/v1,
+     * policy/v1, autoscaling/v2, rbac) and Helm charts, which 1.35 serves unchanged. Moving to the npm package
+     * {@code @aws-cdk/lambda-layer-kubectl-v35} is the follow-up (docs/deploy.md, Kubernetes version).
+     */
+    public static final KubernetesVersion KUBERNETES_VERSION = KubernetesVersion.V1_35;
+    /**
+     * Connection sysctls the kubelet lets pods set in their own network namespace (the broker pod's
+     * securityContext.sysctls): a node's sysctl tuning does not reach a pod's namespace. somaxconn and
+     * tcp_max_syn_backlog are "unsafe" to Kubernetes and refused without this list; the other three are namespaced and
+     * safe since 1.29 and are listed so the set the broker relies on is stated in one place.
+     */
+    public static final List<String> ALLOWED_POD_SYSCTLS = List.of("net.ipv4.ip_local_port_range",
+            "net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog",
+            "net.ipv4.tcp_keepalive_time");
     /** Service CIDR, fixed so the node bootstrap configuration can state it. */
     public static final String SERVICE_CIDR = "172.20.0.0/16";
     public static final AlbControllerVersion ALB_CONTROLLER_VERSION = AlbControllerVersion.V2_13_3;
     /** Cluster Autoscaler chart and image; the image's minor version must equal the Kubernetes minor version. */
     public static final String CLUSTER_AUTOSCALER_CHART_VERSION = "9.46.6";
-    public static final String CLUSTER_AUTOSCALER_IMAGE_TAG = "v1.32.1";
+    public static final String CLUSTER_AUTOSCALER_IMAGE_TAG = "v1.35.0";
     public static final String CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
     /** Node label the broker pods select: only the golden-AMI node groups carry it. */
     public static final String NODE_POOL_LABEL = "fleetmq.io/pool";
@@ -171,8 +189,9 @@ public final class ClusterStack extends Stack {
 
     /**
      * A custom AMI in a managed node group gets no bootstrap from EKS, so the launch template carries it: an Amazon
-     * Linux 2023 {@code nodeadm} NodeConfig naming the cluster, its endpoint, CA and service CIDR. A second part raises
-     * containerd's open-file limit, which every container inherits (Kubernetes has no per-pod ulimit): it runs after
+     * Linux 2023 {@code nodeadm} NodeConfig naming the cluster, its endpoint, CA and service CIDR, and the kubelet's
+     * allowed pod sysctls ({@link #ALLOWED_POD_SYSCTLS}; the golden AMI's kubelet drop-in says the same). A second part
+     * raises containerd's open-file limit, which every container inherits (Kubernetes has no per-pod ulimit): it runs after
      * nodeadm's config phase and before containerd starts, and repeats what the golden AMI's containerd tuning sets, so
      * a node on an older AMI still gets it.
      */
@@ -191,6 +210,10 @@ public final class ClusterStack extends Stack {
                 "    apiServerEndpoint: ", cluster.getClusterEndpoint(), "\n",
                 "    certificateAuthority: ", cluster.getClusterCertificateAuthorityData(), "\n",
                 "    cidr: ", SERVICE_CIDR, "\n",
+                "  kubelet:\n",
+                "    config:\n",
+                "      allowedUnsafeSysctls:\n",
+                ALLOWED_POD_SYSCTLS.stream().map(k -> "        - " + k + "\n").collect(Collectors.joining()),
                 "\n--FLEETMQ\n",
                 "Content-Type: text/x-shellscript; charset=\"us-ascii\"\n\n",
                 "#!/bin/bash\n",

@@ -42,8 +42,11 @@ public record EnvironmentConfig(
                          String javaOpts, List<String> clientCidrs) {
     }
 
-    /** Where alarms go: an SNS topic always; an e-mail subscription when {@code email} is set. */
-    public record Alarms(Optional<String> email) {
+    /**
+     * Where alarms go: an SNS topic always; an e-mail subscription when {@code email} is set; and, when
+     * {@code zabbixServer} (host or host:port) is set, an in-cluster Zabbix proxy reporting to that server (docs/zabbix.md).
+     */
+    public record Alarms(Optional<String> email, Optional<String> zabbixServer) {
     }
 
     /** Prefix for physical names that must be unique per account and region (cluster, NLB, workspace). */

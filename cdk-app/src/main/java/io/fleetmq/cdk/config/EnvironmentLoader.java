@@ -57,6 +57,7 @@ public final class EnvironmentLoader {
     private static final Pattern ANY_CIDR = Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}/([0-9]|[12][0-9]|3[0-2])");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern ZABBIX_SERVER = Pattern.compile("[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?");
     /** CloudWatch Logs accepts only these retention values. */
     private static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365,
             400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -127,6 +128,11 @@ public final class EnvironmentLoader {
 
         Section nodesSection = root.section("nodes");
         List<String> instanceTypes = nodesSection.strings("instanceTypes", INSTANCE_TYPE, "EC2 instance types such as c6i.xlarge");
+        // One AMI serves every node group: a node group of another architecture could not launch it.
+        if (instanceTypes.stream().map(NodeArchitecture::of).distinct().count() > 1) {
+            nodesSection.fail("instanceTypes", "mixes CPU architectures (x86_64 and arm64 Graviton): the node groups "
+                    + "share one AMI, got " + instanceTypes);
+        }
         int minPerAz = nodesSection.integer("minPerAz", 0, 100);
         int maxPerAz = nodesSection.integer("maxPerAz", 1, 100);
         if (maxPerAz < minPerAz) {
@@ -173,7 +179,9 @@ public final class EnvironmentLoader {
 
         Section alarmsSection = root.section("alarms");
         EnvironmentConfig.Alarms alarms = new EnvironmentConfig.Alarms(
-                alarmsSection.optionalString("email", EMAIL, "an e-mail address"));
+                alarmsSection.optionalString("email", EMAIL, "an e-mail address"),
+                alarmsSection.optionalString("zabbixServer", ZABBIX_SERVER,
+                        "the Zabbix server's host name or address, optionally :port, e.g. zabbix.example.internal:10051"));
         alarmsSection.rejectUnknown();
         root.string("apiVersion", Pattern.compile(Pattern.quote("fleetmq.io/v1")), "fleetmq.io/v1");
         root.string("kind", Pattern.compile("Environment"), "Environment");

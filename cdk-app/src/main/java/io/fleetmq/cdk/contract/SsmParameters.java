@@ -38,6 +38,20 @@ public final class SsmParameters {
         return PREFIX + "/pipeline/ami/" + name;
     }
 
+    /**
+     * {@code /fleetmq/<env>/release/image-digest}: the digest running in {@code env}, written by the pipeline's
+     * Release step only after that environment's deploy (and, in dev, the bench gate) succeeded: what a rollback goes
+     * back to. The deploy reads {@link #brokerImageDigest}, never this.
+     */
+    public static String environmentReleaseImageDigest(String env) {
+        return PREFIX + "/" + env + "/release/image-digest";
+    }
+
+    /** {@code /fleetmq/<env>/release/eks-node-ami}: the AMI of the same release record. */
+    public static String environmentReleaseAmi(String env) {
+        return PREFIX + "/" + env + "/release/eks-node-ami";
+    }
+
     /** {@code /fleetmq/<env>/ami/<name>}: the naming rule the AMI issue uses for every AMI it publishes. */
     public static String ami(String env, String name) {
         return PREFIX + "/" + env + "/ami/" + name;

@@ -97,6 +97,12 @@ public final class ObservabilityStack extends Stack {
                 .type("STANDARD")
                 .build();
 
+        // The Zabbix path (docs/zabbix.md): only when the environment names its Zabbix server.
+        props.alarms().zabbixServer().ifPresent(server -> KubernetesManifest.Builder.create(this, "ZabbixProxy")
+                .cluster(cluster)
+                .manifest(ZabbixProxy.manifests(props.envName(), server))
+                .build());
+
         addContainerLogs(cluster);
 
         Key topicKey = Key.Builder.create(this, "AlarmTopicKey")

@@ -27,6 +27,12 @@ public final class PipelineNames {
         return "arn:aws:iam::" + account + ":role/" + releaseRoleName(env);
     }
 
+    /**
+     * Alias of the customer-managed key the golden AMIs are encrypted with (pipeline account). Environments' release
+     * roles find it by this alias; the key's id is only known once deployed.
+     */
+    public static final String AMI_KEY_ALIAS = "alias/fleetmq-ami";
+
     /** ARN of an SSM parameter whose name starts with '/'. */
     public static String parameterArn(String account, String region, String parameterName) {
         return "arn:aws:ssm:" + region + ":" + account + ":parameter" + parameterName;

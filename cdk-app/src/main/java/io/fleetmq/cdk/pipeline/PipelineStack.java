@@ -23,6 +23,9 @@ import software.amazon.awscdk.services.codebuild.BuildEnvironment;
 import software.amazon.awscdk.services.codebuild.BuildSpec;
 import software.amazon.awscdk.services.codebuild.ComputeType;
 import software.amazon.awscdk.services.codebuild.LinuxBuildImage;
+import software.amazon.awscdk.services.codepipeline.CfnPipeline;
+import software.amazon.awscdk.services.codepipeline.IStage;
+import software.amazon.awscdk.services.codepipeline.PipelineType;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -84,8 +87,12 @@ public final class PipelineStack extends Stack {
     private final CodeBuildStep artifactsStep;
     private final CodeBuildStep benchGateStep;
     private final Map<String, CodeBuildStep> promoteSteps = new LinkedHashMap<>();
+    /** The promote step's role of each environment, which may assume its release role; the Release step uses it too. */
+    private final Map<String, Role> promoteRoles = new LinkedHashMap<>();
     private final Repository imageRepository;
     private final Bucket benchReports;
+    private final Vpc vpc;
+    private final AmiBuild amiBuild;
 
     public PipelineStack(Construct scope, String id, StackProps stackProps, PipelineStackProps props) {
         super(scope, id, stackProps);
@@ -124,6 +131,8 @@ public final class PipelineStack extends Stack {
                 .cliVersion(props.cliVersion())
                 // A KMS key (rotated) for the artifact bucket: artifacts are encrypted, and other accounts can read
                 // them through the key's policy.
+                // V2: a failed environment stage rolls back by itself (rollBackFailedEnvironmentStages).
+                .pipelineType(PipelineType.V2)
                 .crossAccountKeys(true)
                 .enableKeyRotation(true)
                 .publishAssetsInParallel(false)
@@ -135,18 +144,24 @@ public final class PipelineStack extends Stack {
                         .build())
                 .build();
 
+        // The AMI is built in the pipeline's VPC (no default VPC), over Session Manager, with the AMI key.
+        vpc = pipelineVpc(config);
+        amiBuild = new AmiBuild(this, "AmiBuild", vpc, List.of(props.dev().account(), props.prod().account()));
+
         String releaseDigest = SsmParameters.releaseImageDigest();
         String releaseAmi = SsmParameters.releaseAmi(config.artifacts().amiName());
         Buildspecs.Buildspec artifacts = Buildspecs.read(props.buildspecsDir(), "artifacts");
+        Map<String, String> artifactsEnv = new LinkedHashMap<>(Map.of(
+                "IMAGE_REPOSITORY", imageRepository.getRepositoryName(),
+                "IMAGE_MANIFEST", config.artifacts().imageManifest(),
+                "AMI_MANIFEST", config.artifacts().amiManifest(),
+                "RELEASE_DIGEST_PARAMETER", releaseDigest,
+                "RELEASE_AMI_PARAMETER", releaseAmi,
+                "SOURCE_COMMIT", source.sourceAttribute("CommitId")));
+        artifactsEnv.putAll(amiBuild.stepEnvironment());
         artifactsStep = step("Artifacts", artifacts)
                 .input(source)
-                .env(Map.of(
-                        "IMAGE_REPOSITORY", imageRepository.getRepositoryName(),
-                        "IMAGE_MANIFEST", config.artifacts().imageManifest(),
-                        "AMI_MANIFEST", config.artifacts().amiManifest(),
-                        "RELEASE_DIGEST_PARAMETER", releaseDigest,
-                        "RELEASE_AMI_PARAMETER", releaseAmi,
-                        "SOURCE_COMMIT", source.sourceAttribute("CommitId")))
+                .env(artifactsEnv)
                 .rolePolicyStatements(artifactsPolicy(config, releaseDigest, releaseAmi))
                 .timeout(Duration.minutes(90))
                 .build();
@@ -156,10 +171,13 @@ public final class PipelineStack extends Stack {
         devStage = new FleetMqStage(this, props.dev());
         CodeBuildStep promoteDev = promoteStep(config, props.dev(), props.buildspecsDir(), source);
         benchReports = benchReportBucket();
-        benchGateStep = benchGateStep(config, props.buildspecsDir(), source);
+        benchGateStep = benchGateStep(config, props.buildspecsDir(), source, vpc);
+        // The release record of dev is written only once dev deployed and passed the gate.
+        CodeBuildStep releaseDev = releaseStep(config, props.dev(), props.buildspecsDir(), source);
+        releaseDev.addStepDependency(benchGateStep);
         pipeline.addStage(devStage, AddStageOpts.builder()
                 .pre(List.of(promoteDev))
-                .post(List.of(benchGateStep))
+                .post(List.of(benchGateStep, releaseDev))
                 .build());
 
         // prod: approval, then promote the same variables, then deploy.
@@ -170,10 +188,53 @@ public final class PipelineStack extends Stack {
                 .build();
         CodeBuildStep promoteProd = promoteStep(config, props.prod(), props.buildspecsDir(), source);
         promoteProd.addStepDependency(approve);
-        pipeline.addStage(prodStage, AddStageOpts.builder().pre(List.of(approve, promoteProd)).build());
+        CodeBuildStep releaseProd = releaseStep(config, props.prod(), props.buildspecsDir(), source);
+        pipeline.addStage(prodStage, AddStageOpts.builder().pre(List.of(approve, promoteProd))
+                .post(List.of(releaseProd)).build());
 
         pipeline.buildPipeline();
+        rollBackFailedEnvironmentStages(List.of(devStage.getStageName(), prodStage.getStageName()));
         suppressPipelineFindings(config);
+    }
+
+    /**
+     * Automatic rollback: when a deploy or a post-deploy step (the bench gate, the release record) of an environment
+     * fails, CodePipeline re-runs that stage from its last successful execution, with that execution's artifacts and
+     * variables: its promote step writes the previous digest and AMI back, and its stacks deploy them. A failed stack
+     * update has already been rolled back by CloudFormation itself; this also undoes a deploy that succeeded but
+     * failed its gate. CDK Pipelines has no option for it, hence the override on the generated stage.
+     */
+    private void rollBackFailedEnvironmentStages(List<String> stageNames) {
+        CfnPipeline cfn = (CfnPipeline) pipeline.getPipeline().getNode().getDefaultChild();
+        List<String> names = pipeline.getPipeline().getStages().stream().map(IStage::getStageName).toList();
+        for (String name : stageNames) {
+            int index = names.indexOf(name);
+            if (index < 0) {
+                throw new IllegalStateException("no pipeline stage " + name + " in " + names);
+            }
+            cfn.addPropertyOverride("Stages." + index + ".OnFailure", Map.of("Result", "ROLLBACK"));
+        }
+    }
+
+    /**
+     * The Release step of {@code env}, after its deploy (and gate): writes the environment's release record
+     * ({@code /fleetmq/<env>/release/...}) through its release role. It runs only if everything before it in the stage
+     * succeeded, so the record never names a release that failed.
+     */
+    private CodeBuildStep releaseStep(PipelineConfig config, EnvironmentConfig env, Path buildspecs,
+                                      CodePipelineSource source) {
+        Map<String, String> envVars = new LinkedHashMap<>();
+        envVars.put("TARGET_ENV", env.name());
+        envVars.put("RELEASE_ROLE_ARN", PipelineNames.releaseRoleArn(env.account(), env.name()));
+        envVars.put("ENV_RELEASE_DIGEST_PARAMETER", SsmParameters.environmentReleaseImageDigest(env.name()));
+        envVars.put("ENV_RELEASE_AMI_PARAMETER", SsmParameters.environmentReleaseAmi(env.name()));
+        envVars.put("IMAGE_DIGEST", artifactsStep.exportedVariable(VAR_IMAGE_DIGEST));
+        envVars.put("EKS_NODE_AMI", artifactsStep.exportedVariable(VAR_EKS_NODE_AMI));
+        return step("Release-" + env.name(), Buildspecs.read(buildspecs, "release"))
+                .input(source)
+                .role(promoteRoles.get(env.name()))
+                .env(envVars)
+                .build();
     }
 
     private static CodeBuildStep.Builder step(String name, Buildspecs.Buildspec spec) {
@@ -222,8 +283,10 @@ public final class PipelineStack extends Stack {
         envVars.put("DIGEST_PARAMETER", env.broker().imageDigestParameter());
         envVars.put("AMI_PARAMETER", env.nodes().amiParameter());
         envVars.put("RELEASE_ROLE_ARN", releaseRole);
+        envVars.put("AMI_KMS_KEY_ARN", amiBuild.stepEnvironment().get("AMI_KMS_KEY_ARN"));
         envVars.put("IMAGE_DIGEST", artifactsStep.exportedVariable(VAR_IMAGE_DIGEST));
         envVars.put("EKS_NODE_AMI", artifactsStep.exportedVariable(VAR_EKS_NODE_AMI));
+        promoteRoles.put(env.name(), role);
         CodeBuildStep step = step("Promote-" + env.name(), Buildspecs.read(buildspecs, "promote"))
                 .input(source)
                 .role(role)
@@ -233,8 +296,11 @@ public final class PipelineStack extends Stack {
         return step;
     }
 
-    private CodeBuildStep benchGateStep(PipelineConfig config, Path buildspecs,
-                                        CodePipelineSource source) {
+    /**
+     * The pipeline's VPC: private subnets with NAT for the bench gate's CodeBuild project and the AMI build instance,
+     * flow logs on.
+     */
+    private Vpc pipelineVpc(PipelineConfig config) {
         Vpc vpc = Vpc.Builder.create(this, "BenchGateVpc")
                 .availabilityZones(config.availabilityZones())
                 .natGateways(1)
@@ -251,6 +317,10 @@ public final class PipelineStack extends Stack {
                 .trafficType(FlowLogTrafficType.ALL)
                 .destination(FlowLogDestination.toCloudWatchLogs(flowLogs))
                 .build());
+        return vpc;
+    }
+
+    private CodeBuildStep benchGateStep(PipelineConfig config, Path buildspecs, CodePipelineSource source, Vpc vpc) {
         // Out: MQTT to the dev NLB, HTTPS to AWS APIs (S3, CodeBuild, logs) and the package mirrors. Nothing in.
         SecurityGroup sg = SecurityGroup.Builder.create(this, "BenchGateSg")
                 .vpc(vpc)
@@ -316,11 +386,12 @@ public final class PipelineStack extends Stack {
                         PipelineNames.parameterArn(config.account(), config.region(), releaseAmi)))
                 .build());
         // Packer's amazon-ebs builder: launch a build instance from the source AMI, snapshot it, register the AMI,
-        // clean up. Instance, volume and image ids do not exist before the build, so the resources are the region's.
+        // clean up. No security-group rights: the instance gets AmiBuild's group, which has no inbound rule, and the
+        // step cannot create or open one. Instance, volume and image ids do not exist before the build, so the resources are the region's.
         statements.add(PolicyStatement.Builder.create()
-                .actions(List.of("ec2:AttachVolume", "ec2:AuthorizeSecurityGroupIngress", "ec2:CopyImage",
-                        "ec2:CreateImage", "ec2:CreateKeyPair", "ec2:CreateSecurityGroup", "ec2:CreateSnapshot",
-                        "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteKeyPair", "ec2:DeleteSecurityGroup",
+                .actions(List.of("ec2:AttachVolume", "ec2:CopyImage",
+                        "ec2:CreateImage", "ec2:CreateKeyPair", "ec2:CreateSnapshot",
+                        "ec2:CreateTags", "ec2:CreateVolume", "ec2:DeleteKeyPair",
                         "ec2:DeleteSnapshot", "ec2:DeleteVolume", "ec2:DeregisterImage", "ec2:DescribeImageAttribute",
                         "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceStatus",
                         "ec2:DescribeRegions", "ec2:DescribeSecurityGroups", "ec2:DescribeSnapshots",
@@ -331,6 +402,7 @@ public final class PipelineStack extends Stack {
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("aws:RequestedRegion", config.region())))
                 .build());
+        statements.addAll(amiBuild.stepPolicy(config.region(), config.account()));
         return statements;
     }
 
@@ -413,6 +485,13 @@ public final class PipelineStack extends Stack {
                 + "resource-level permission (AWS design); Packer's amazon-ebs builder creates instances, volumes, "
                 + "snapshots and images whose ids do not exist before the build, so its EC2 statement is limited to "
                 + "this region by aws:RequestedRegion instead.", "Resource::*");
+        Nag.suppressTree(artifactsStep.getProject(), "AwsSolutions-IAM5", "Packer's Session Manager connection: "
+                        + "the build instance's id and the session's id exist only during the build, so StartSession "
+                        + "and TerminateSession name this account's instances and sessions in this region; the KMS "
+                        + "actions are the EBS encryption set (GenerateDataKey*, ReEncrypt*) on the one AMI key.",
+                "Resource::arn:aws:ec2:" + config.region() + ":" + config.account() + ":instance/*",
+                "Resource::arn:aws:ssm:" + config.region() + ":" + config.account() + ":session/*",
+                "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*");
         Nag.suppressTree(benchGateStep.getProject(), "AwsSolutions-IAM5", "CodeBuild in a VPC: ENI management "
                         + "(ec2:Describe* have no resource-level permission; network-interface/* is conditioned on "
                         + "the bench subnets by CDK) and report objects under bench-gate/ of the bench report bucket, "
@@ -436,6 +515,10 @@ public final class PipelineStack extends Stack {
 
     public FleetMqStage prodStage() {
         return prodStage;
+    }
+
+    AmiBuild amiBuild() {
+        return amiBuild;
     }
 
     public CodeBuildStep artifactsStep() {

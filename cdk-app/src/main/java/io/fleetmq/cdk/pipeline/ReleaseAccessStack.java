@@ -1,6 +1,8 @@
 package io.fleetmq.cdk.pipeline;
 
 import io.fleetmq.cdk.config.EnvironmentConfig;
+import io.fleetmq.cdk.contract.SsmParameters;
+import io.fleetmq.cdk.nag.Nag;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.ecr.CfnRegistryPolicy;
@@ -39,10 +41,20 @@ public final class ReleaseAccessStack extends Stack {
                                         PipelineNames.parameterArn(env.account(), env.region(),
                                                 env.broker().imageDigestParameter()),
                                         PipelineNames.parameterArn(env.account(), env.region(),
-                                                env.nodes().amiParameter())))
-                                .build()))
+                                                env.nodes().amiParameter()),
+                                        PipelineNames.parameterArn(env.account(), env.region(),
+                                                SsmParameters.environmentReleaseImageDigest(env.name())),
+                                        PipelineNames.parameterArn(env.account(), env.region(),
+                                                SsmParameters.environmentReleaseAmi(env.name()))))
+                                .build(), amiKeyGrant(pipeline, env)))
                         .build()))
                 .build();
+
+        Nag.suppressTree(releaseRole, "AwsSolutions-IAM5", "The AMI key's id is known only once the pipeline stack "
+                        + "is deployed in another account; the statement allows kms:CreateGrant only on the key whose "
+                        + "alias is " + PipelineNames.AMI_KEY_ALIAS + " and only for EC2 Auto Scaling's service-linked "
+                        + "role of this account (conditions).",
+                "Resource::arn:aws:kms:" + env.region() + ":" + pipeline.account() + ":key/*");
 
         if (!env.account().equals(pipeline.account())) {
             CfnRegistryPolicy.Builder.create(this, "ReplicationFromPipeline")
@@ -55,6 +67,28 @@ public final class ReleaseAccessStack extends Stack {
                                     + pipeline.artifacts().imageRepository()))))
                     .build();
         }
+    }
+
+    /**
+     * The AMI key lives in the pipeline account. Node groups launch through EC2 Auto Scaling, whose service-linked role
+     * in this account needs a grant on that key to launch the encrypted AMI; the release role may create exactly that
+     * grant (promote.sh does, before the nodes roll), and nothing else with the key.
+     */
+    private static PolicyStatement amiKeyGrant(PipelineConfig pipeline, EnvironmentConfig env) {
+        return PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("kms:CreateGrant"))
+                .resources(List.of("arn:aws:kms:" + env.region() + ":" + pipeline.account() + ":key/*"))
+                .conditions(Map.of(
+                        "ForAnyValue:StringEquals", Map.of("kms:ResourceAliases", PipelineNames.AMI_KEY_ALIAS),
+                        "StringEquals", Map.of("kms:GranteePrincipal", autoScalingServiceRole(env.account()))))
+                .build();
+    }
+
+    /** EC2 Auto Scaling's service-linked role, which launches the managed node groups' instances. */
+    public static String autoScalingServiceRole(String account) {
+        return "arn:aws:iam::" + account
+                + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling";
     }
 
     public Role releaseRole() {

@@ -18,8 +18,35 @@ class ClusterStackTest {
     }
 
     @Test
-    void kubernetesVersionIsPinnedToTheKubectlLayersMinor() {
-        cluster("dev").hasResourceProperties("AWS::EKS::Cluster", Map.of("Version", "1.32", "Name", "fleetmq-dev"));
+    void kubernetesVersionIsOneInStandardSupportAndTheAutoscalerMatchesItsMinor() {
+        cluster("dev").hasResourceProperties("AWS::EKS::Cluster", Map.of("Version", "1.35", "Name", "fleetmq-dev"));
+        assertThat(ClusterStack.CLUSTER_AUTOSCALER_IMAGE_TAG).startsWith("v1.35.");
+    }
+
+    /**
+     * The kubelet admits exactly the connection sysctls the broker pod sets in its own network namespace; without the
+     * list it refuses a pod asking for net.core.somaxconn (SysctlForbidden).
+     */
+    @Test
+    void kubeletAllowsTheBrokersConnectionSysctlsAndNoOthers() {
+        String userData = cluster("prod").findResources("AWS::EC2::LaunchTemplate").values().iterator().next()
+                .toString();
+        assertThat(ClusterStack.ALLOWED_POD_SYSCTLS).containsExactly("net.ipv4.ip_local_port_range",
+                "net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog",
+                "net.ipv4.tcp_keepalive_time");
+        StringBuilder expected = new StringBuilder("  kubelet:\n    config:\n      allowedUnsafeSysctls:\n");
+        ClusterStack.ALLOWED_POD_SYSCTLS.forEach(k -> expected.append("        - ").append(k).append("\n"));
+        assertThat(userData).contains(expected.toString() + "\n--FLEETMQ\n");
+        assertThat(userData).doesNotContain("net.ipv4.ip_forward").doesNotContain("kernel.");
+    }
+
+    /** The golden AMI's kubelet drop-in (fleetmq_eks_node role) allows the same list as the launch template. */
+    @Test
+    void theAmiRoleAllowsTheSameSysctlsAsTheLaunchTemplate() throws java.io.IOException {
+        Map<String, Object> defaults = new org.yaml.snakeyaml.Yaml().load(java.nio.file.Files.readString(
+                java.nio.file.Path.of("..", "ansible-roles", "fleetmq_eks_node", "defaults", "main.yml")));
+        assertThat((List<?>) defaults.get("fleetmq_eks_node_kubelet_allowed_unsafe_sysctls"))
+                .isEqualTo(ClusterStack.ALLOWED_POD_SYSCTLS);
     }
 
     @Test

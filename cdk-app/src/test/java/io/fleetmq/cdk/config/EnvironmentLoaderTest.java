@@ -142,6 +142,13 @@ class EnvironmentLoaderTest {
                 .hasMessageContaining("nodes.maxPerAz: must be an integer between 1 and 100, got \"0\"");
     }
 
+    @Test
+    void nodeGroupsOfMixedArchitecturesAreRefusedNamingTheKey(@TempDir Path dir) throws IOException {
+        Path envs = copyDev(dir, Map.of("instanceTypes: [c6i.xlarge]", "instanceTypes: [c6i.xlarge, c7g.xlarge]"));
+        assertThatThrownBy(() -> EnvironmentLoader.load(envs, Map.of("env", "dev")))
+                .hasMessageContaining("nodes.instanceTypes: mixes CPU architectures");
+    }
+
     private static Path copyDev(Path dir, Map<String, String> replacements) throws IOException {
         return copy(dir, "dev", replacements);
     }

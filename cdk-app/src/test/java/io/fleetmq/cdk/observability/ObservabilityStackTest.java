@@ -111,4 +111,37 @@ class ObservabilityStackTest {
                 .filter(p -> List.of(mustContain).stream().allMatch(s -> p.toString().contains(s)))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + type + " containing " + List.of(mustContain)));
     }
+
+    /**
+     * The Zabbix path: where the environment names a Zabbix server (prod), an active-mode proxy runs in the cluster,
+     * and the service account whose token the template's discovery uses may get one object only: the Endpoints of the
+     * brokers' headless Service; it cannot list pods, read Secrets or reach any other namespace.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aZabbixProxyRunsWhereConfiguredAndItsTokenReadsOnlyTheBrokersEndpoints() throws Exception {
+        String dev = observability("dev").findResources("Custom::AWSCDK-EKS-KubernetesResource").toString();
+        assertThat(dev).doesNotContain("zabbix");
+        Map<String, Map<String, Object>> resources = observability("prod")
+                .findResources("Custom::AWSCDK-EKS-KubernetesResource");
+        String manifest = resources.values().stream()
+                .map(r -> String.valueOf(((Map<String, Object>) r.get("Properties")).get("Manifest")))
+                .filter(m -> m.contains("zabbix-proxy")).findFirst().orElseThrow();
+        List<Map<String, Object>> objects = new com.fasterxml.jackson.databind.ObjectMapper().readValue(manifest,
+                List.class);
+        Map<String, Map<String, Object>> byKind = new java.util.HashMap<>();
+        objects.forEach(o -> byKind.put((String) o.get("kind"), o));
+        assertThat(byKind.keySet()).containsExactlyInAnyOrder("Namespace", "ServiceAccount", "Secret", "Role",
+                "RoleBinding", "Deployment");
+        Map<String, Object> role = byKind.get("Role");
+        assertThat(((Map<String, Object>) role.get("metadata")).get("namespace")).isEqualTo("fleetmq");
+        assertThat((List<Object>) role.get("rules")).containsExactly(Map.of("apiGroups", List.of(""),
+                "resources", List.of("endpoints"), "resourceNames", List.of("fleetmq-broker-cluster"),
+                "verbs", List.of("get")));
+        assertThat(byKind.get("Secret").get("type")).isEqualTo("kubernetes.io/service-account-token");
+        String deployment = byKind.get("Deployment").toString();
+        assertThat(deployment).contains("image=" + ZabbixProxy.IMAGE, "{name=ZBX_PROXYMODE, value=0}",
+                "{name=ZBX_SERVER_HOST, value=zabbix.example.internal}", "{name=ZBX_SERVER_PORT, value=10051}",
+                "automountServiceAccountToken=false", "runAsNonRoot=true");
+    }
 }

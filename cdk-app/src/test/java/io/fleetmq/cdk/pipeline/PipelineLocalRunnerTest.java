@@ -103,7 +103,7 @@ class PipelineLocalRunnerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ami-build", "record", "promote"})
+    @ValueSource(strings = {"ami-build", "record", "promote", "release"})
     void stepsThatNeedAwsAreRefusedWithoutCredentials(String step) throws Exception {
         Result r = run(Map.of(), step);
         assertThat(r.exit).isEqualTo(1);
@@ -121,7 +121,7 @@ class PipelineLocalRunnerTest {
     }
 
     @Test
-    void promoteToAnotherAccountSharesTheAmiThenWritesThatEnvironmentsParametersThroughItsReleaseRole()
+    void promoteToAnotherAccountSharesTheAmiAndItsKeyThenWritesThatEnvironmentsDeployInputsThroughItsReleaseRole()
             throws Exception {
         Map<String, String> env = promoteEnv("prod", "222222222222");
         Result r = run(env, "--dry-run", "promote");
@@ -130,8 +130,55 @@ class PipelineLocalRunnerTest {
         assertThat(commands).containsExactly(
                 "+ aws ec2 modify-image-attribute --image-id ami-0123456789abcdef0 --launch-permission Add=[{UserId=222222222222}]",
                 "+ aws sts assume-role --role-arn arn:aws:iam::222222222222:role/fleetmq-prod-release --role-session-name promote-prod",
+                "+ aws kms create-grant --name fleetmq-ami-launch --key-id " + AMI_KEY + " --grantee-principal "
+                        + "arn:aws:iam::222222222222:role/aws-service-role/autoscaling.amazonaws.com/"
+                        + "AWSServiceRoleForAutoScaling --operations Decrypt GenerateDataKeyWithoutPlaintext "
+                        + "ReEncryptFrom ReEncryptTo CreateGrant DescribeKey",
                 "+ aws ssm put-parameter --name /fleetmq/prod/broker/image-digest --type String --overwrite --value " + DIGEST,
                 "+ aws ssm put-parameter --name /fleetmq/prod/ami/eks-node --type String --overwrite --value ami-0123456789abcdef0");
+        assertThat(r.output).as("the release record is the Release step's").doesNotContain("/release/");
+    }
+
+    @Test
+    void promoteToAnotherAccountWithoutTheAmiKeyIsRefusedBeforeSharingAnything() throws Exception {
+        Map<String, String> env = promoteEnv("prod", "222222222222");
+        env.remove("AMI_KMS_KEY_ARN");
+        Result r = run(env, "--dry-run", "promote");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.output).contains("AMI_KMS_KEY_ARN").doesNotContain("+ aws");
+    }
+
+    @Test
+    void releaseWritesOnlyThatEnvironmentsReleaseRecordThroughItsReleaseRole() throws Exception {
+        Map<String, String> env = releaseEnv("prod", "222222222222");
+        Result r = run(env, "--dry-run", "release");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output.lines().filter(l -> l.startsWith("+ aws")).toList()).containsExactly(
+                "+ aws sts assume-role --role-arn arn:aws:iam::222222222222:role/fleetmq-prod-release --role-session-name release-prod",
+                "+ aws ssm put-parameter --name /fleetmq/prod/release/image-digest --type String --overwrite --value " + DIGEST,
+                "+ aws ssm put-parameter --name /fleetmq/prod/release/eks-node-ami --type String --overwrite --value ami-0123456789abcdef0");
+    }
+
+    @Test
+    void releaseRefusesTheDeployInputsOrAnotherEnvironmentsRecord() throws Exception {
+        for (String name : List.of("/fleetmq/prod/broker/image-digest", "/fleetmq/dev/release/image-digest")) {
+            Map<String, String> env = releaseEnv("prod", "222222222222");
+            env.put("ENV_RELEASE_DIGEST_PARAMETER", name);
+            Result r = run(env, "--dry-run", "release");
+            assertThat(r.exit).as(name).isEqualTo(2);
+            assertThat(r.output).contains("must be under /fleetmq/prod/release/").doesNotContain("+ aws");
+        }
+    }
+
+    private static Map<String, String> releaseEnv(String target, String account) {
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("TARGET_ENV", target);
+        env.put("IMAGE_DIGEST", DIGEST);
+        env.put("EKS_NODE_AMI", "ami-0123456789abcdef0");
+        env.put("ENV_RELEASE_DIGEST_PARAMETER", "/fleetmq/" + target + "/release/image-digest");
+        env.put("ENV_RELEASE_AMI_PARAMETER", "/fleetmq/" + target + "/release/eks-node-ami");
+        env.put("RELEASE_ROLE_ARN", "arn:aws:iam::" + account + ":role/fleetmq-" + target + "-release");
+        return env;
     }
 
     @Test
@@ -144,6 +191,7 @@ class PipelineLocalRunnerTest {
     }
 
     static final String DIGEST = "sha256:" + "0123456789abcdef".repeat(4);
+    static final String AMI_KEY = "arn:aws:kms:eu-west-1:111111111111:key/00000000-0000-0000-0000-000000000001";
 
     private static Map<String, String> promoteEnv(String target, String account) {
         Map<String, String> env = new java.util.HashMap<>();
@@ -155,6 +203,7 @@ class PipelineLocalRunnerTest {
         env.put("DIGEST_PARAMETER", "/fleetmq/" + target + "/broker/image-digest");
         env.put("AMI_PARAMETER", "/fleetmq/" + target + "/ami/eks-node");
         env.put("RELEASE_ROLE_ARN", "arn:aws:iam::" + account + ":role/fleetmq-" + target + "-release");
+        env.put("AMI_KMS_KEY_ARN", AMI_KEY);
         return env;
     }
 

@@ -58,11 +58,11 @@ class PipelineStackTest {
     }
 
     @Test
-    void devIsPromotedThenDeployedThenBenchGatedAsItsLastAction() {
+    void devIsPromotedThenDeployedThenBenchGatedThenReleased() {
         Cfn.Stage dev = stage(s.dev.name());
         List<Map<String, Object>> actions = dev.actions();
         assertThat(actions.get(0).get("Name")).isEqualTo("Promote-" + s.dev.name());
-        Map<String, Object> gate = actions.get(actions.size() - 1);
+        Map<String, Object> gate = actions.get(actions.size() - 2);
         assertThat(gate.get("Name")).isEqualTo("BenchGate");
         List<Map<String, Object>> deploys = actions.stream()
                 .filter(a -> "CloudFormation".equals(Cfn.at(a, "ActionTypeId", "Provider"))).toList();
@@ -78,7 +78,7 @@ class PipelineStackTest {
     @Test
     void prodWaitsForAManualApprovalAfterTheBenchGateBeforeItIsPromotedOrDeployed() {
         List<String> names = stageNames();
-        // The bench gate is dev's last action, so it is done before the prod stage (and its approval) starts.
+        // The bench gate (and dev's release record) end the dev stage, so they are done before prod's approval.
         assertThat(names.indexOf(s.dev.name())).isEqualTo(names.indexOf(s.prod.name()) - 1);
         Cfn.Stage prod = stage(s.prod.name());
         Map<String, Object> approve = prod.actions().get(0);
@@ -245,7 +245,7 @@ class PipelineStackTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
-    void eachPromoteStepMayOnlyAssumeItsEnvironmentsReleaseRoleWhichMayOnlyWriteItsTwoParameters(String envName) {
+    void eachPromoteStepMayOnlyAssumeItsEnvironmentsReleaseRoleWhichMayOnlyWriteItsParameters(String envName) {
         EnvironmentConfig env = envName.equals("dev") ? s.dev : s.prod;
         String role = roleOf(project(envName + "/Promote-" + envName));
         List<Map<String, Object>> statements = statementsOf(role);
@@ -265,7 +265,11 @@ class PipelineStackTest {
         assertThat(write.get("Action")).isEqualTo("ssm:PutParameter");
         assertThat(write.get("Resource")).isEqualTo(List.of(
                 "arn:aws:ssm:" + env.region() + ":" + env.account() + ":parameter" + SsmParameters.brokerImageDigest(envName),
-                "arn:aws:ssm:" + env.region() + ":" + env.account() + ":parameter" + SsmParameters.eksNodeAmi(envName)));
+                "arn:aws:ssm:" + env.region() + ":" + env.account() + ":parameter" + SsmParameters.eksNodeAmi(envName),
+                "arn:aws:ssm:" + env.region() + ":" + env.account() + ":parameter"
+                        + SsmParameters.environmentReleaseImageDigest(envName),
+                "arn:aws:ssm:" + env.region() + ":" + env.account() + ":parameter"
+                        + SsmParameters.environmentReleaseAmi(envName)));
     }
 
     @Test

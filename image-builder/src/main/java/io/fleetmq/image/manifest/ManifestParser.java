@@ -269,7 +269,7 @@ public final class ManifestParser {
                 "ssmParameter"));
         String name = matching(required(m, "name", node), NAME, "lower-case letters, digits, '.', '_', '-'");
         String template = matching(required(m, "template", node), Pattern.compile("[a-z0-9-]+"),
-                "a template under packer/, e.g. broker-node");
+                "a node kind of packer/fleetmq-node.pkr.hcl: broker-node or eks-node");
         String region = matching(required(m, "region", node), Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d"),
                 "an AWS region such as eu-west-1");
         String instanceType = matching(required(m, "instanceType", node), Pattern.compile("[a-z0-9]+\\.[a-z0-9]+"),

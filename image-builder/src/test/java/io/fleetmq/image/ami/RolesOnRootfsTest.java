@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,6 +214,12 @@ class RolesOnRootfsTest {
         assertThat(root.resolve("etc/systemd/system/multi-user.target.wants/prometheus-node-exporter.service"))
                 .exists();
         assertThat(read("/etc/systemd/system/containerd.service.d/60-fleetmq.conf")).contains("LimitNOFILE=1048576");
+        Map<?, ?> kubelet = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                read("/etc/kubernetes/kubelet/config.json.d/40-fleetmq-sysctls.conf"), Map.class);
+        assertThat(kubelet.get("kind")).isEqualTo("KubeletConfiguration");
+        assertThat(kubelet.get("allowedUnsafeSysctls")).isEqualTo(List.of("net.ipv4.ip_local_port_range",
+                "net.ipv4.tcp_fin_timeout", "net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog",
+                "net.ipv4.tcp_keepalive_time"));
         assertThat(Files.readAllBytes(root.resolve("var/lib/fleetmq/images/broker.tar")))
                 .isEqualTo(Files.readAllBytes(imageTar));
         assertThat(read("/etc/systemd/system/fleetmq-image-preload.service")).contains(
