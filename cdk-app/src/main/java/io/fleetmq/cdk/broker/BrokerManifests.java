@@ -104,8 +104,8 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
     }
 
     /**
-     * Who may reach a broker pod, on which port: other broker pods on the cluster port (nothing else may try to join
-     * or talk JGroups), the VPC's addresses (NLB, kubelet probes, NLB health checks, the metrics collector) on 8883 and
+     * Who may reach a broker pod, on which port: other broker pods on the cluster port and its failure-detection port
+     * (nothing else may try to join or talk JGroups), the VPC's addresses (NLB, kubelet probes, NLB health checks, the metrics collector) on 8883 and
      * 8080. Enforced by the cluster's network policy engine (the VPC CNI's network policy agent).
      */
     public Map<String, Object> networkPolicy() {
@@ -114,7 +114,8 @@ public record BrokerManifests(String image, EnvironmentConfig.Broker broker, Str
                 "policyTypes", List.of("Ingress"),
                 "ingress", List.of(
                         m("from", List.of(m("podSelector", m("matchLabels", selector()))),
-                                "ports", List.of(m("protocol", "TCP", "port", CLUSTER_PORT))),
+                                "ports", List.of(m("protocol", "TCP", "port", CLUSTER_PORT),
+                                        m("protocol", "TCP", "port", CLUSTER_FAILURE_DETECTION_PORT))),
                         m("from", List.of(m("ipBlock", m("cidr", vpcCidr))),
                                 "ports", List.of(m("protocol", "TCP", "port", MQTT_TLS_PORT),
                                         m("protocol", "TCP", "port", HTTP_PORT))))));

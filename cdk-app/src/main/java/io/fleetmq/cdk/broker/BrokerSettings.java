@@ -80,6 +80,7 @@ public final class BrokerSettings {
         // The device's identity is its certificate's CN, and a client id other than that identity is refused.
         s.add(new Literal("auth.certificateIdentity", "cn"));
         s.add(new Literal("auth.clientIdBinding", "certificate"));
+        s.add(new Literal("auth.certificateMustMatchClientId", "true"));
 
         // Probes (kubelet), NLB health checks and the metrics collector reach HTTP from outside the pod.
         s.add(new Literal("http.bind", "0.0.0.0"));

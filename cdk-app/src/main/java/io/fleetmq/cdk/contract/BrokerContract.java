@@ -16,6 +16,8 @@ public final class BrokerContract {
     public static final int HTTP_PORT = 8080;
     /** JGroups TCP transport between nodes. */
     public static final int CLUSTER_PORT = 7800;
+    /** JGroups' FD_SOCK2 failure detection listens on the cluster port + 100 (outside the cluster's seal). */
+    public static final int CLUSTER_FAILURE_DETECTION_PORT = CLUSTER_PORT + 100;
 
     public static final String METRICS_PATH = "/metrics";
     /** Liveness: the process is alive. */
@@ -41,14 +43,6 @@ public final class BrokerContract {
 
     /** Read by the image's entry point (and the {@code ./fleetmq} launcher), not a configuration key. */
     public static final String ENV_JAVA_OPTS = "FLEETMQ_JAVA_OPTS";
-
-    /**
-     * Configuration keys the manifests set that other branches are adding to the broker right now (cluster
-     * credentials, PROXY protocol trusted networks, client id binding). Kept in this one list so the integrator can
-     * check them after the merge: a key stays here only while {@code ConfigSchema} lacks it, which the tests check.
-     */
-    public static final List<String> KEYS_PENDING_IN_BROKER = List.of(
-            "cluster.secretFile", "listeners.tls.proxyProtocolTrustedNetworks", "auth.clientIdBinding");
 
     /**
      * The {@code FLEETMQ_*} variable of a configuration key, by the broker's rule: camelCase split with underscores,

@@ -276,27 +276,16 @@ class BrokerWorkloadStackTest {
     }
 
     @Test
-    void everyVariableThePodSetsNamesABrokerKeyOrAKeyPendingInAnotherBranch() {
+    void everyVariableThePodSetsNamesABrokerKey() {
         for (String name : List.of("dev", "prod")) {
             for (EnvVar e : broker(Synth.of(name)).getEnv()) {
                 boolean known = ConfigSchema.keyForEnv(e.getName()).isPresent()
                         || ConfigSchema.LAUNCHER_ENV.contains(e.getName());
-                boolean pending = BrokerContract.KEYS_PENDING_IN_BROKER.stream()
-                        .anyMatch(k -> BrokerContract.envName(k).equals(e.getName()));
-                assertThat(known || pending).as("%s names no key of the broker's ConfigSchema", e.getName()).isTrue();
+                assertThat(known).as("%s names no key of the broker's ConfigSchema", e.getName()).isTrue();
             }
         }
     }
 
-    @Test
-    void aPendingKeyThatTheBrokerNowDefinesIsDroppedFromThePendingList() {
-        // The tripwire for the merge: once another branch adds a key, its value is checked by the broker's validator
-        // like every other, so it must leave the pending list (and the pod test then runs it for real).
-        for (String key : BrokerContract.KEYS_PENDING_IN_BROKER) {
-            assertThat(ConfigSchema.key(key)).as("%s is in ConfigSchema now: remove it from KEYS_PENDING_IN_BROKER",
-                    key).isEmpty();
-        }
-    }
 
     @Test
     void clusterVariablesComeFromThePodAndDnsDiscoveryUsesTheHeadlessService() {
@@ -340,7 +329,8 @@ class BrokerWorkloadStackTest {
         var clusterRules = rules.stream().filter(r -> r.getPorts().stream()
                 .anyMatch(p -> p.getPort().getIntVal() == BrokerContract.CLUSTER_PORT)).toList();
         assertThat(clusterRules).hasSize(1);
-        assertThat(clusterRules.get(0).getPorts()).hasSize(1);
+        assertThat(clusterRules.get(0).getPorts()).extracting(p -> p.getPort().getIntVal())
+                .containsExactly(BrokerContract.CLUSTER_PORT, BrokerContract.CLUSTER_FAILURE_DETECTION_PORT);
         assertThat(clusterRules.get(0).getFrom()).singleElement().satisfies(peer -> {
             assertThat(peer.getIpBlock()).isNull();
             assertThat(peer.getNamespaceSelector()).isNull();
@@ -408,15 +398,15 @@ class BrokerWorkloadStackTest {
 
     /**
      * Loads the pod's variables over an empty file through the broker's ConfigLoader, as the broker does at start
-     * (the image's role-rendered file under them is BrokerPodsOnRuncTest's). Keys pending in another branch are left
-     * out while this broker lacks them; the fieldRef'd node name gets the first pod's name.
+     * (the image's role-rendered file under them is BrokerPodsOnRuncTest's). The launcher's own variables
+     * ({@code FLEETMQ_JAVA_OPTS}) are not keys and left out; the fieldRef'd node name gets the first pod's name.
      */
     private static BrokerConfig brokerConfig(Synth s) throws Exception {
         Path file = Files.createTempFile("fleetmq-pod", ".yaml");
         Files.writeString(file, "{}\n");
         Map<String, String> env = new HashMap<>();
         for (EnvVar e : broker(s).getEnv()) {
-            if (ConfigSchema.keyForEnv(e.getName()).isEmpty()) {
+            if (ConfigSchema.LAUNCHER_ENV.contains(e.getName())) {
                 continue;
             }
             env.put(e.getName(), e.getValue() != null ? e.getValue() : runtimeValue(e));

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 /**
  * One pod of the synthesized StatefulSet run by runc, with what the kubelet would give it from the pod spec: the
@@ -48,11 +47,9 @@ final class RuncPod implements AutoCloseable {
      * @param imageConfig   the config.json umoci wrote for the image (its entry point, env, user, mounts)
      * @param rootfs        the unpacked image, shared read-only by the pods
      * @param secrets       Kubernetes Secrets by name: key to content (what External Secrets would have synced)
-     * @param dropEnv       variables left out (only the keys pending in other branches, and only while the broker
-     *                      lacks them: the caller decides and says so)
      */
     RuncPod(String name, String ip, String netns, PodSpec pod, Path imageConfig, Path rootfs, Path dir,
-            Map<String, Map<String, String>> secrets, String resolvConf, Predicate<String> dropEnv) throws Exception {
+            Map<String, Map<String, String>> secrets, String resolvConf) throws Exception {
         this.name = name;
         this.ip = ip;
         this.id = "fleetmq-pods-" + ProcessHandle.current().pid() + "-" + name;
@@ -64,7 +61,7 @@ final class RuncPod implements AutoCloseable {
         ObjectNode process = (ObjectNode) config.get("process");
         process.put("terminal", false);
         process.set("args", JSON.valueToTree(args(c, process.get("args"))));
-        process.set("env", JSON.valueToTree(env(c, process.get("env"), secrets, dropEnv)));
+        process.set("env", JSON.valueToTree(env(c, process.get("env"), secrets)));
         process.set("user", user(pod.getSecurityContext(), c.getSecurityContext()));
         process.put("noNewPrivileges", c.getSecurityContext() != null
                 && Boolean.FALSE.equals(c.getSecurityContext().getAllowPrivilegeEscalation()));
@@ -121,14 +118,10 @@ final class RuncPod implements AutoCloseable {
         return out;
     }
 
-    private List<String> env(Container c, JsonNode imageEnv, Map<String, Map<String, String>> secrets,
-                             Predicate<String> dropEnv) {
+    private List<String> env(Container c, JsonNode imageEnv, Map<String, Map<String, String>> secrets) {
         List<String> out = new ArrayList<>();
         imageEnv.forEach(e -> out.add(e.asText()));
         for (EnvVar e : c.getEnv()) {
-            if (dropEnv.test(e.getName())) {
-                continue;
-            }
             out.add(e.getName() + "=" + value(e, secrets));
         }
         return out;
