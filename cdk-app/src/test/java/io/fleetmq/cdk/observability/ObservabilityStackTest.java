@@ -140,8 +140,14 @@ class ObservabilityStackTest {
                 "verbs", List.of("get")));
         assertThat(byKind.get("Secret").get("type")).isEqualTo("kubernetes.io/service-account-token");
         String deployment = byKind.get("Deployment").toString();
-        assertThat(deployment).contains("image=" + ZabbixProxy.IMAGE, "{name=ZBX_PROXYMODE, value=0}",
-                "{name=ZBX_SERVER_HOST, value=zabbix.example.internal}", "{name=ZBX_SERVER_PORT, value=10051}",
-                "automountServiceAccountToken=false", "runAsNonRoot=true");
+        assertThat(deployment).contains("image=" + ZabbixProxy.IMAGE, "automountServiceAccountToken=false",
+                "runAsNonRoot=true");
+        Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+                ((Map<String, Object>) byKind.get("Deployment").get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0);
+        Map<Object, Object> env = new java.util.HashMap<>();
+        ((List<Map<String, Object>>) container.get("env")).forEach(e -> env.put(e.get("name"), e.get("value")));
+        assertThat(env).containsEntry("ZBX_PROXYMODE", "0").containsEntry("ZBX_SERVER_HOST", "zabbix.example.internal")
+                .containsEntry("ZBX_SERVER_PORT", "10051");
     }
 }

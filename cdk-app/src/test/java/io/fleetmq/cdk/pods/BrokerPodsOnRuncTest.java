@@ -276,7 +276,7 @@ class BrokerPodsOnRuncTest {
 
     @Test
     @Order(1)
-    void everyVariableOfThePodSpecNamesAKeyTheBrokerInTheImageKnows() {
+    void everyVariableOfThePodSpecNamesAKeyTheBrokerInTheImageKnows() throws Exception {
         // Nothing the manifests set is skipped: each pod runs with every variable of the spec, and the broker stops
         // at start on a variable it does not know (exit 2, one line), so a running pod is the proof. Here the same
         // rule is checked by name, so a failure says which variable.

@@ -37,6 +37,7 @@ public final class Manifests {
             Map.entry("v1/Namespace", Namespace.class),
             Map.entry("v1/ServiceAccount", ServiceAccount.class),
             Map.entry("v1/ConfigMap", ConfigMap.class),
+            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
             Map.entry("v1/Service", Service.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
@@ -44,6 +45,8 @@ public final class Manifests {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", ClusterRole.class),
             Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", ClusterRoleBinding.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class));
 
     /**

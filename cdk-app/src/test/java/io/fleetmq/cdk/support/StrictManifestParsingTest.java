@@ -25,8 +25,8 @@ class StrictManifestParsingTest {
 
     @Test
     void anUnexpectedKindFailsTheParse() throws Exception {
-        var node = JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"x\"}}");
-        assertThatThrownBy(() -> Manifests.strict(node)).hasMessageContaining("unexpected Kubernetes kind v1/Secret");
+        var node = JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"}}");
+        assertThatThrownBy(() -> Manifests.strict(node)).hasMessageContaining("unexpected Kubernetes kind v1/Pod");
     }
 
     @Test
